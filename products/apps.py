@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class ProductsConfig(AppConfig):
+    name = "products"
+    verbose_name = "Sản phẩm OCOP"
+
+    def ready(self):
+        from . import signals  # noqa: F401

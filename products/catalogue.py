@@ -1,0 +1,125 @@
+"""The public catalogue: filtering, sorting and the card data the listing needs.
+
+Views call `search_catalogue(params)`; it validates the parameters (bad values are dropped and
+reported, never a 500) and returns a queryset ready for pagination with a fixed number of queries.
+"""
+
+from dataclasses import dataclass, field
+
+from django import forms
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import OcopCategory, ProductImage, ProductPage, ProductVariant
+from .reference import Commune
+from .stock import in_stock_condition
+
+SORTS = {
+    "newest": ("-first_published_at", "-pk"),
+    "price": ("min_price", "title"),
+    "-price": ("-min_price", "title"),
+    "stars": ("-ocop_stars", "title"),
+    "name": ("title", "pk"),
+}
+
+
+class CatalogueFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm"), required=False, max_length=100)
+    group = forms.ChoiceField(label=_("Nhóm OCOP"), required=False)
+    category = forms.ChoiceField(label=_("Phân nhóm"), required=False)
+    stars = forms.TypedMultipleChoiceField(
+        label=_("Hạng sao"),
+        required=False,
+        coerce=int,
+        choices=[(3, _("3 sao")), (4, _("4 sao")), (5, _("5 sao"))],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    commune = forms.CharField(label=_("Xã/phường"), required=False, max_length=100)
+    price_min = forms.IntegerField(label=_("Giá từ"), required=False, min_value=0)
+    price_max = forms.IntegerField(label=_("Giá đến"), required=False, min_value=0)
+    in_stock = forms.BooleanField(label=_("Còn hàng"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sắp xếp"),
+        required=False,
+        choices=[
+            ("newest", _("Mới nhất")),
+            ("price", _("Giá tăng dần")),
+            ("-price", _("Giá giảm dần")),
+            ("stars", _("Hạng sao cao nhất")),
+            ("name", _("Tên A–Z")),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        categories = list(OcopCategory.objects.all())
+        self.fields["group"].choices = [("", _("Tất cả"))] + [
+            (c.code, f"{c.code}. {c.name}") for c in categories if c.parent_id is None
+        ]
+        self.fields["category"].choices = [("", _("Tất cả"))] + [
+            (c.code, f"{c.code} {c.name}") for c in categories if c.parent_id is not None
+        ]
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("price_min"), data.get("price_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("price_max", _("Giá đến phải lớn hơn hoặc bằng giá từ."))
+        return data
+
+
+@dataclass
+class CatalogueResult:
+    form: CatalogueFilterForm
+    products: object  # queryset
+    errors: dict = field(default_factory=dict)
+    active_filters: dict = field(default_factory=dict)
+
+
+def product_cards(queryset):
+    """Everything a product card shows, fetched in a constant number of queries."""
+    return (
+        queryset.select_related("category__parent", "origin_commune", "producer")
+        .annotate(in_stock=in_stock_condition())
+        .prefetch_related(
+            Prefetch(
+                "images",
+                queryset=ProductImage.objects.order_by("sort_order").select_related("image"),
+            ),
+            "images__image__renditions",
+        )
+    )
+
+
+def search_catalogue(params) -> CatalogueResult:
+    """Filter and sort live products from request GET parameters."""
+    form = CatalogueFilterForm(params)
+    form.is_valid()  # Invalid fields are dropped; the rest still filter.
+    data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", [], False)}
+    errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+
+    products = ProductPage.objects.live().public()
+    if text := data.get("q"):
+        products = products.filter(Q(title__icontains=text) | Q(name_en__icontains=text))
+    if group := data.get("group"):
+        products = products.filter(Q(category__code=group) | Q(category__parent__code=group))
+    if category := data.get("category"):
+        products = products.filter(category__code=category)
+    if stars := data.get("stars"):
+        products = products.filter(ocop_stars__in=stars)
+    if commune := data.get("commune"):
+        products = products.filter(origin_commune__in=Commune.objects.matching(commune))
+    low, high = data.get("price_min"), data.get("price_max")
+    if low is not None or high is not None:
+        variants = ProductVariant.objects.filter(page=OuterRef("pk"))
+        if low is not None:
+            variants = variants.filter(price__gte=low)
+        if high is not None:
+            variants = variants.filter(price__lte=high)
+        products = products.filter(Exists(variants))
+    if data.get("in_stock"):
+        products = products.filter(in_stock_condition())
+    products = products.order_by(*SORTS[data.get("sort") or "newest"])
+    return CatalogueResult(
+        form=form, products=product_cards(products), errors=errors, active_filters=data
+    )

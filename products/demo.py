@@ -1,0 +1,263 @@
+"""Demo catalogue: reference data, producers, products, stock and traceability batches.
+
+Every function is idempotent: it looks things up by their natural key (code, slug, SKU) and
+only creates what is missing, so running `seed_demo` twice changes nothing.
+"""
+
+import datetime
+import hashlib
+
+from django.db import transaction
+from tqdm import tqdm
+from wagtail.images import get_image_model
+from wagtail.models import Collection
+
+from cms.demo_data import vi_slug
+from cms.demo_images import image_file
+
+from .models import (
+    BatchCertification,
+    Commune,
+    LegacyCommuneName,
+    OcopCategory,
+    ProducerIndexPage,
+    ProducerPage,
+    ProductImage,
+    ProductIndexPage,
+    ProductPage,
+    ProductVariant,
+    StockItem,
+    TraceabilityBatch,
+)
+
+RECOGNISING_BODY = {
+    3: "UBND Thành phố Hà Nội",
+    4: "UBND Thành phố Hà Nội",
+    5: "Bộ Nông nghiệp và Môi trường (Hội đồng OCOP Trung ương)",
+}
+
+
+def _stable(text: str, modulo: int) -> int:
+    return int(hashlib.md5(text.encode()).hexdigest()[:8], 16) % modulo
+
+
+@transaction.atomic
+def load_reference_data(data: dict) -> None:
+    for item in data["communes"]:
+        commune, _ = Commune.objects.get_or_create(
+            code=item["code"], defaults={"name": item["name"], "kind": item["type"]}
+        )
+        for legacy in item["legacy"]:
+            if not commune.legacy_names.filter(
+                legacy_commune=legacy["commune"], legacy_district=legacy["district"]
+            ).exists():
+                LegacyCommuneName(
+                    commune=commune,
+                    legacy_commune=legacy["commune"],
+                    legacy_district=legacy["district"],
+                ).save()
+    for group in data["ocop_categories"]:
+        parent, _ = OcopCategory.objects.get_or_create(
+            code=group["code"], defaults={"name": group["name_vi"], "name_en": group["name_en"]}
+        )
+        for sub in group["subgroups"]:
+            OcopCategory.objects.get_or_create(
+                code=sub["code"],
+                defaults={"name": sub["name_vi"], "name_en": sub["name_en"], "parent": parent},
+            )
+
+
+def demo_collection() -> Collection:
+    root = Collection.get_first_root_node()
+    existing = root.get_children().filter(name="Ảnh demo").first()
+    return existing or root.add_child(name="Ảnh demo")
+
+
+def get_or_create_image(title: str, seed: str, collection: Collection):
+    Image = get_image_model()
+    image = Image.objects.filter(title=title, collection=collection).first()
+    if image is None:
+        image = Image(title=title, collection=collection)
+        image.file = image_file(seed, f"{vi_slug(title, 60) or 'anh'}.jpg")
+        image.save()
+    return image
+
+
+def _publish(page) -> None:
+    page.save_revision(log_action=False).publish(log_action=False)
+
+
+def ensure_index_pages(home):
+    producers = ProducerIndexPage.objects.first()
+    if producers is None:
+        producers = ProducerIndexPage(
+            title="Chủ thể OCOP",
+            slug="chu-the-ocop",
+            intro="<p>Doanh nghiệp, hợp tác xã và hộ sản xuất có sản phẩm OCOP của Hà Nội.</p>",
+            show_in_menus=True,
+        )
+        home.add_child(instance=producers)
+        _publish(producers)
+    catalogue = ProductIndexPage.objects.first()
+    if catalogue is None:
+        catalogue = ProductIndexPage(
+            title="Sản phẩm OCOP",
+            slug="san-pham",
+            intro="<p>Sản phẩm đạt chứng nhận OCOP 3–5 sao của các xã, phường Hà Nội.</p>",
+            show_in_menus=True,
+        )
+        home.add_child(instance=catalogue)
+        _publish(catalogue)
+    return producers, catalogue
+
+
+def _coordinates_by_commune(data: dict) -> dict:
+    coords = {}
+    for site in data["tourism_sites"]:
+        if site["commune"]:
+            coords.setdefault(site["commune"], (site["lat"], site["lon"]))
+    return coords
+
+
+def load_producers(data: dict, index: ProducerIndexPage, collection) -> dict[str, ProducerPage]:
+    coords = _coordinates_by_commune(data)
+    communes = {c.code: c for c in Commune.objects.all()}
+    existing = {p.slug: p for p in ProducerPage.objects.child_of(index)}
+    producers = {}
+    for item in data["producers"]:
+        page = existing.get(item["slug"])
+        if page is None:
+            lat, lon = coords.get(item["commune"], (None, None))
+            page = ProducerPage(
+                title=item["name"],
+                slug=item["slug"],
+                kind=item["kind"],
+                commune=communes.get(item["commune"]),
+                address=item["legacy_address"] + ", Hà Nội",
+                latitude=lat,
+                longitude=lon,
+                logo=get_or_create_image(f"Logo {item['name']}", item["slug"], collection),
+                story=f"<p>{item['name']} — chủ thể OCOP tại {item['legacy_address']}.</p>",
+            )
+            index.add_child(instance=page)
+            _publish(page)
+        producers[item["slug"]] = page
+    return producers
+
+
+def _product_page(item: dict, slug: str, category, commune, image, sku: str) -> ProductPage:
+    stars = item.get("ocop_stars")
+    page = ProductPage(
+        title=item["name"],
+        slug=slug,
+        name_en=item.get("name_en", ""),
+        summary=item.get("summary") or f"{item['name']} — {item.get('unit', '')}".strip(" —"),
+        body=item.get("body", ""),
+        category=category,
+        origin_commune=commune,
+        ocop_stars=stars,
+        potential_five_star=item.get("potential_5_star", False),
+        ocop_year=item.get("recognised_year"),
+        ocop_recognising_body=RECOGNISING_BODY.get(stars, "") if stars else "",
+        featured=bool(stars and stars >= 5),
+    )
+    page.images = [ProductImage(image=image, caption=item["name"])]
+    page.variants = [
+        ProductVariant(
+            sku=sku,
+            label=item.get("unit") or "Sản phẩm",
+            price=item["demo_price_vnd"],
+            weight_grams=item.get("weight_grams"),
+        )
+    ]
+    return page
+
+
+def load_products(data: dict, producers: dict, collection) -> list[ProductPage]:
+    categories = {c.code: c for c in OcopCategory.objects.all()}
+    created = []
+    for item in tqdm(data["products"], desc="Sản phẩm", disable=None, leave=False):
+        producer = producers[item["producer"]]
+        slug = vi_slug(item["name"])
+        page = ProductPage.objects.child_of(producer).filter(slug=slug).first()
+        if page is None:
+            image = get_or_create_image(item["name"], slug, collection)
+            page = _product_page(
+                item, slug, categories[item["category"]], producer.commune, image, f"{slug}-1"[:64]
+            )
+            producer.add_child(instance=page)
+            _publish(page)
+            created.append(page)
+        _ensure_stock(page, 5 + _stable(slug, 60) if _stable(slug, 12) else 0)
+    return created
+
+
+def _ensure_stock(page: ProductPage, quantity: int) -> None:
+    for variant in page.variants.all():
+        StockItem.objects.get_or_create(sku=variant.sku, defaults={"on_hand": quantity})
+
+
+def load_extra_products(count: int, producers: dict, collection) -> int:
+    """Synthetic products demo-00001 … demo-N spread across producers, for load tests."""
+    if count <= 0:
+        return 0
+    categories = list(OcopCategory.objects.filter(parent__isnull=False))
+    producer_list = list(producers.values())
+    have = set(ProductVariant.objects.filter(sku__startswith="demo-").values_list("sku", flat=True))
+    images = [
+        get_or_create_image(f"Ảnh minh hoạ {i + 1}", f"extra-{i}", collection) for i in range(8)
+    ]
+    made = 0
+    for n in tqdm(range(1, count + 1), desc="Sản phẩm thêm", disable=None):
+        sku = f"demo-{n:05d}"
+        if sku in have:
+            continue
+        producer = producer_list[n % len(producer_list)]
+        item = {
+            "name": f"Sản phẩm thử nghiệm số {n}",
+            "name_en": f"Test product {n}",
+            "ocop_stars": 3 + n % 3,
+            "unit": ["Hộp 100 g", "Gói 500 g", "Chai 500 ml", "Chiếc"][n % 4],
+            "demo_price_vnd": 20_000 + (n * 7919) % 2_000_000 // 1000 * 1000,
+            "summary": f"Sản phẩm thử nghiệm số {n} của {producer.title}.",
+        }
+        page = _product_page(
+            item,
+            f"san-pham-thu-nghiem-{n}",
+            categories[n % len(categories)],
+            producer.commune,
+            images[n % len(images)],
+            sku,
+        )
+        page.featured = False
+        producer.add_child(instance=page)  # live, no revision history: fast bulk demo data
+        StockItem.objects.get_or_create(sku=sku, defaults={"on_hand": n % 50})
+        made += 1
+    return made
+
+
+def load_batches(products: list[ProductPage]) -> None:
+    """A traceability batch for each demo food product (group I), with a sample certificate."""
+    for page in products:
+        if not page.category.code.startswith("I."):
+            continue
+        code = f"{page.slug[:28]}-2025-01".strip("-")
+        if TraceabilityBatch.objects.filter(code=code).exists():
+            continue
+        batch = TraceabilityBatch(
+            code=code,
+            product=page,
+            produced_on=datetime.date(2025, 10, 1),
+            expires_on=datetime.date(2026, 12, 31),
+            quantity="500 đơn vị",
+            notes="Lô mẫu cho bản trình diễn.",
+        )
+        batch.certifications = [
+            BatchCertification(
+                scheme=BatchCertification.Scheme.VIETGAP,
+                number=f"VietGAP-TT-{_stable(code, 90000) + 10000}",
+                issuer="Tổ chức chứng nhận (dữ liệu minh hoạ)",
+                valid_until=datetime.date(2027, 6, 30),
+            )
+        ]
+        batch.save()

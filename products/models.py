@@ -1,0 +1,469 @@
+"""The OCOP catalogue: producers, their products, variants, stock and traceability batches.
+
+Pages hold what editors publish (and moderate); stock and batches are plain models, so that
+publishing an older revision of a product never changes how much of it is on hand.
+"""
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from .reference import Commune, LegacyCommuneName, OcopCategory  # noqa: F401  (re-exported)
+from .serializers import (
+    CategorySerializer,
+    CommuneSerializer,
+    ProducerRefSerializer,
+    VariantSerializer,
+)
+
+
+class ProducerIndexPage(Page):
+    """/nha-san-xuat/: every producer, each holding its own products."""
+
+    intro = RichTextField(_("giới thiệu"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["products.ProducerPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("danh sách chủ thể OCOP")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["producers"] = (
+            ProducerPage.objects.child_of(self)
+            .live()
+            .select_related("commune", "logo")
+            .annotate(product_count=models.Count("products", distinct=True))
+            .order_by("title")
+        )
+        return context
+
+
+class ProducerPage(Page):
+    """An OCOP subject: an enterprise, cooperative, cooperative group or household business."""
+
+    class Kind(models.TextChoices):
+        ENTERPRISE = "enterprise", _("Doanh nghiệp")
+        COOPERATIVE = "cooperative", _("Hợp tác xã")
+        COOPERATIVE_GROUP = "cooperative_group", _("Tổ hợp tác")
+        HOUSEHOLD = "household", _("Hộ sản xuất, kinh doanh")
+
+    kind = models.CharField(_("loại hình"), max_length=20, choices=Kind.choices)
+    commune = models.ForeignKey(
+        Commune,
+        verbose_name=_("xã/phường"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="producers",
+    )
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    story = RichTextField(_("câu chuyện"), blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    latitude = models.FloatField(_("vĩ độ"), null=True, blank=True)
+    longitude = models.FloatField(_("kinh độ"), null=True, blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("kind"),
+        MultiFieldPanel(
+            [
+                FieldPanel("commune"),
+                FieldPanel("address"),
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+            ],
+            heading=_("Địa chỉ"),
+        ),
+        FieldRowPanel([FieldPanel("phone"), FieldPanel("email")]),
+        FieldPanel("logo"),
+        FieldPanel("story"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("story"), index.SearchField("address")]
+    api_fields = [
+        APIField("kind"),
+        APIField("commune", serializer=CommuneSerializer()),
+        APIField("address"),
+        APIField("phone"),
+        APIField("latitude"),
+        APIField("longitude"),
+    ]
+    parent_page_types = ["products.ProducerIndexPage"]
+    subpage_types = ["products.ProductPage"]
+
+    class Meta:
+        verbose_name = _("chủ thể OCOP")
+        verbose_name_plural = _("chủ thể OCOP")
+
+    def get_context(self, request, *args, **kwargs):
+        from .catalogue import product_cards
+
+        context = super().get_context(request, *args, **kwargs)
+        context["products"] = product_cards(ProductPage.objects.live().filter(producer=self))
+        return context
+
+
+class ProductPage(Page):
+    """One OCOP product, listed by its producer, with certification, photos and variants."""
+
+    class OcopStatus(models.TextChoices):
+        VALID = "valid", _("Còn hiệu lực")
+        EXPIRED = "expired", _("Hết hiệu lực")
+        REVOKED = "revoked", _("Bị thu hồi")
+        NONE = "none", _("Chưa xếp hạng")
+
+    STAR_CHOICES = [(3, _("3 sao")), (4, _("4 sao")), (5, _("5 sao"))]
+
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=255, blank=True)
+    summary = models.CharField(_("mô tả ngắn"), max_length=300, blank=True)
+    body = RichTextField(_("mô tả chi tiết"), blank=True)
+    category = models.ForeignKey(
+        OcopCategory,
+        verbose_name=_("ngành hàng OCOP"),
+        on_delete=models.PROTECT,
+        related_name="products",
+    )
+    origin_commune = models.ForeignKey(
+        Commune,
+        verbose_name=_("xã/phường xuất xứ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="products",
+    )
+    ocop_stars = models.PositiveSmallIntegerField(
+        _("hạng sao OCOP"), choices=STAR_CHOICES, null=True, blank=True
+    )
+    potential_five_star = models.BooleanField(_("tiềm năng 5 sao"), default=False)
+    ocop_year = models.PositiveSmallIntegerField(_("năm công nhận"), null=True, blank=True)
+    ocop_decision_number = models.CharField(_("số quyết định"), max_length=60, blank=True)
+    ocop_recognising_body = models.CharField(_("cơ quan công nhận"), max_length=200, blank=True)
+    ocop_decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    ocop_revoked = models.BooleanField(
+        _("bị thu hồi"), default=False, help_text=_("Đánh dấu khi quyết định công nhận bị thu hồi.")
+    )
+    featured = models.BooleanField(_("nổi bật trên trang chủ"), default=False)
+
+    # Denormalised for listing, filters and sorting; kept in step by save().
+    producer = models.ForeignKey(
+        ProducerPage, null=True, editable=False, on_delete=models.SET_NULL, related_name="products"
+    )
+    min_price = models.PositiveBigIntegerField(null=True, editable=False, db_index=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("name_en"),
+        FieldPanel("summary"),
+        InlinePanel("images", label=_("Ảnh sản phẩm"), min_num=0),
+        InlinePanel("variants", label=_("Quy cách và giá"), min_num=1),
+        FieldPanel("body"),
+        FieldRowPanel([FieldPanel("category"), FieldPanel("origin_commune")]),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("ocop_stars"), FieldPanel("potential_five_star")]),
+                FieldRowPanel([FieldPanel("ocop_decision_number"), FieldPanel("ocop_year")]),
+                FieldRowPanel(
+                    [FieldPanel("ocop_recognising_body"), FieldPanel("ocop_decision_date")]
+                ),
+                FieldPanel("ocop_revoked"),
+            ],
+            heading=_("Chứng nhận OCOP"),
+        ),
+        FieldPanel("featured"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("name_en"),
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("ocop_stars"),
+    ]
+    api_fields = [
+        APIField("name_en"),
+        APIField("summary"),
+        APIField("price", serializer=None),
+        APIField("min_price"),
+        APIField("ocop_stars"),
+        APIField("potential_five_star"),
+        APIField("ocop_status"),
+        APIField("ocop_valid_until"),
+        APIField("category", serializer=CategorySerializer()),
+        APIField("origin_commune", serializer=CommuneSerializer()),
+        APIField("producer", serializer=ProducerRefSerializer()),
+        APIField("variants", serializer=VariantSerializer(many=True)),
+    ]
+    parent_page_types = ["products.ProducerPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("sản phẩm OCOP")
+        verbose_name_plural = _("sản phẩm OCOP")
+
+    def get_context(self, request, *args, **kwargs):
+        from .stock import availability
+
+        context = super().get_context(request, *args, **kwargs)
+        variants = list(self.variants.all())
+        free = availability(v.sku for v in variants)
+        for variant in variants:
+            variant.available = free[variant.sku]
+        producer = self.producer
+        context.update(
+            variants=variants,
+            producer=producer,
+            batches=self.batches.order_by("-produced_on")[:10] if self.pk else [],
+        )
+        return context
+
+    # --- OCOP certification -------------------------------------------------------------
+    @property
+    def ocop_valid_until(self) -> datetime.date | None:
+        """A recognition is valid for 36 months from its decision date (Decision 148/QĐ-TTg)."""
+        if not self.ocop_decision_date:
+            return None
+        return self.ocop_decision_date + relativedelta(months=settings.OCOP_VALIDITY_MONTHS)
+
+    def ocop_status_on(self, day: datetime.date) -> str:
+        if not self.ocop_stars:
+            return self.OcopStatus.NONE
+        if self.ocop_revoked:
+            return self.OcopStatus.REVOKED
+        valid_until = self.ocop_valid_until
+        if valid_until is not None and day >= valid_until:
+            return self.OcopStatus.EXPIRED
+        return self.OcopStatus.VALID
+
+    @property
+    def ocop_status(self) -> str:
+        return self.ocop_status_on(timezone.localdate())
+
+    def get_ocop_status_display(self) -> str:
+        return self.OcopStatus(self.ocop_status).label
+
+    # --- prices and pictures ------------------------------------------------------------
+    @property
+    def price(self) -> int | None:
+        """The lowest variant price, in whole đồng."""
+        return self.min_price
+
+    @cached_property
+    def main_image(self):
+        first = next(iter(self.images.all()), None)
+        return first.image if first else None
+
+    def clean(self):
+        super().clean()
+        if self.ocop_stars and self.ocop_decision_date and self.ocop_year:
+            if self.ocop_decision_date.year != self.ocop_year:
+                raise ValidationError(
+                    {"ocop_year": _("Năm công nhận phải trùng với năm của ngày quyết định.")}
+                )
+
+    def save(self, *args, **kwargs):
+        prices = [v.price for v in self.variants.all() if v.price is not None]
+        self.min_price = min(prices) if prices else None
+        if self.ocop_decision_date and not self.ocop_year:
+            self.ocop_year = self.ocop_decision_date.year
+        if self.path and self.depth and self.depth > 1:
+            parent = self.get_parent()
+            self.producer_id = (
+                parent.pk if parent and parent.specific_class is ProducerPage else None
+            )
+        return super().save(*args, **kwargs)
+
+
+class ProductImage(Orderable):
+    page = ParentalKey(ProductPage, on_delete=models.CASCADE, related_name="images")
+    image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("ảnh"), on_delete=models.CASCADE, related_name="+"
+    )
+    caption = models.CharField(_("chú thích"), max_length=255, blank=True)
+
+    panels = [FieldPanel("image"), FieldPanel("caption")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("ảnh sản phẩm")
+
+
+class ProductVariant(Orderable):
+    """A sellable form of a product: "Hộp 100 g" at 150.000 ₫. Its SKU keys the stock record."""
+
+    page = ParentalKey(ProductPage, on_delete=models.CASCADE, related_name="variants")
+    sku = models.SlugField(
+        _("mã SKU"), max_length=64, unique=True, help_text=_("Mã riêng của quy cách, không trùng.")
+    )
+    label = models.CharField(_("quy cách"), max_length=100, help_text=_("Ví dụ: Hộp 100 g"))
+    price = models.PositiveBigIntegerField(_("giá (đồng)"), help_text=_("Số nguyên, đơn vị đồng."))
+    weight_grams = models.PositiveIntegerField(_("khối lượng (g)"), null=True, blank=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("label"), FieldPanel("sku")]),
+        FieldRowPanel([FieldPanel("price"), FieldPanel("weight_grams")]),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("quy cách")
+        verbose_name_plural = _("quy cách và giá")
+
+    def __str__(self):
+        return f"{self.page.title} — {self.label}"
+
+
+class StockItem(models.Model):
+    """Stock for one SKU. Plain model, outside page revisions: publishing never touches it."""
+
+    sku = models.SlugField(_("mã SKU"), max_length=64, unique=True)
+    on_hand = models.PositiveIntegerField(_("tồn kho"), default=0)
+    reserved = models.PositiveIntegerField(_("đang giữ cho đơn"), default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("tồn kho")
+        verbose_name_plural = _("tồn kho")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reserved__lte=models.F("on_hand")),
+                name="stock_reserved_within_on_hand",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.sku}: {self.available}"
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+
+class StockMovement(models.Model):
+    """Every change of stock: who, when, old → new, and why."""
+
+    sku = models.SlugField(max_length=64, db_index=True)
+    old_on_hand = models.IntegerField()
+    new_on_hand = models.IntegerField()
+    reason = models.CharField(max_length=100, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("lịch sử tồn kho")
+
+    def __str__(self):
+        return f"{self.sku}: {self.old_on_hand} → {self.new_on_hand}"
+
+
+class TraceabilityBatch(ClusterableModel):
+    """A production or harvest batch of a product, with a public page and a QR code."""
+
+    code = models.SlugField(
+        _("mã lô"), max_length=40, unique=True, help_text=_("In trên bao bì; dùng trong mã QR.")
+    )
+    product = models.ForeignKey(
+        ProductPage, verbose_name=_("sản phẩm"), on_delete=models.CASCADE, related_name="batches"
+    )
+    produced_on = models.DateField(_("ngày sản xuất/thu hoạch"))
+    expires_on = models.DateField(_("hạn sử dụng"), null=True, blank=True)
+    quantity = models.CharField(_("sản lượng lô"), max_length=60, blank=True)
+    notes = models.TextField(_("ghi chú"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    panels = [
+        FieldPanel("code"),
+        FieldPanel("product"),
+        FieldRowPanel([FieldPanel("produced_on"), FieldPanel("expires_on")]),
+        FieldPanel("quantity"),
+        InlinePanel("certifications", label=_("Chứng nhận")),
+        FieldPanel("notes"),
+    ]
+
+    class Meta:
+        ordering = ["-produced_on", "code"]
+        verbose_name = _("lô sản xuất (truy xuất nguồn gốc)")
+        verbose_name_plural = _("lô sản xuất (truy xuất nguồn gốc)")
+
+    def __str__(self):
+        return f"{self.code} — {self.product.title}"
+
+    def clean(self):
+        if self.expires_on and self.produced_on and self.expires_on < self.produced_on:
+            raise ValidationError({"expires_on": _("Hạn sử dụng phải sau ngày sản xuất.")})
+
+    def get_absolute_url(self):
+        return reverse("products:batch", kwargs={"code": self.code})
+
+
+class BatchCertification(Orderable):
+    class Scheme(models.TextChoices):
+        VIETGAP = "vietgap", "VietGAP"
+        GLOBALGAP = "globalgap", "GlobalG.A.P."
+        ORGANIC = "organic", _("Hữu cơ (TCVN 11041)")
+        HACCP = "haccp", "HACCP"
+        ISO22000 = "iso22000", "ISO 22000"
+        FOOD_SAFETY = "food_safety", _("Cơ sở đủ điều kiện ATTP")
+        OTHER = "other", _("Khác")
+
+    batch = ParentalKey(TraceabilityBatch, on_delete=models.CASCADE, related_name="certifications")
+    scheme = models.CharField(_("loại chứng nhận"), max_length=20, choices=Scheme.choices)
+    number = models.CharField(_("số chứng nhận"), max_length=80)
+    issuer = models.CharField(_("tổ chức cấp"), max_length=200, blank=True)
+    valid_until = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("chứng nhận")
+
+
+class ProductIndexPage(Page):
+    """/san-pham/: the public catalogue with filters, sorting and pagination."""
+
+    intro = RichTextField(_("giới thiệu"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("danh mục sản phẩm")
+
+    def get_context(self, request, *args, **kwargs):
+        from django.core.paginator import Paginator
+
+        from .catalogue import search_catalogue
+
+        context = super().get_context(request, *args, **kwargs)
+        result = search_catalogue(request.GET)
+        paginator = Paginator(result.products, settings.CATALOGUE_PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            catalogue=result,
+            form=result.form,
+            page_obj=page,
+            products=page.object_list,
+            querystring=query.urlencode(),
+        )
+        return context
