@@ -12,10 +12,10 @@ def _import_settings(module: str, **env) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
     environment.update(env)
     code = (
-        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']=%r; "
+        f"import django, os; os.environ['DJANGO_SETTINGS_MODULE']={module!r}; "
         "from django.conf import settings; django.setup(); "
         "print(settings.DATABASES['default']['ENGINE'], settings.DEBUG, "
-        "settings.CACHES['default']['BACKEND'], settings.EMAIL_BACKEND)" % module
+        "settings.CACHES['default']['BACKEND'], settings.EMAIL_BACKEND)"
     )
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cms.templatetags.cms_tags import vnd
 from cms.demo_data import load
+from cms.templatetags.cms_tags import vnd
 from products.catalogue import search_catalogue
 from products.models import (
     Commune,
