@@ -31,3 +31,27 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def demo_password():
     return DEMO_PASSWORD
+
+
+@pytest.fixture
+def browser_page(live_server):
+    """A fresh Chromium page (Playwright) whose base URL is the live server."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM, LAUNCH_ARGS
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls tests make
+    # around it are still synchronous and safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
+        context = browser.new_context(base_url=live_server.url, locale="vi-VN")
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()

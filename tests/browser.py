@@ -1,0 +1,37 @@
+"""Browser tests: Playwright (from PyPI) driving the system Chromium against Django's live server.
+
+Use the `browser_page` fixture from tests/conftest.py. Browser tests run with a transactional
+database (the live server runs in another thread), which Django flushes after each test — so
+they seed the demo data themselves with `seed_live_demo()`.
+"""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def chromium_available() -> bool:
+    return os.path.exists(CHROMIUM)
+
+
+requires_chromium = pytest.mark.skipif(
+    not chromium_available() and not os.environ.get("CI"),
+    reason="Chromium not installed (apt-get install chromium); CI always runs these",
+)
+
+
+def seed_live_demo(password: str) -> None:
+    from django.core.management import call_command
+
+    call_command("seed_demo", "--password", password, verbosity=0)
