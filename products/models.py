@@ -22,6 +22,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from .panels import product_content_panels
 from .reference import Commune, LegacyCommuneName, OcopCategory  # noqa: F401  (re-exported)
 from .serializers import (
     CategorySerializer,
@@ -173,26 +174,7 @@ class ProductPage(Page):
     )
     min_price = models.PositiveBigIntegerField(null=True, editable=False, db_index=True)
 
-    content_panels = Page.content_panels + [
-        FieldPanel("name_en"),
-        FieldPanel("summary"),
-        InlinePanel("images", label=_("Ảnh sản phẩm"), min_num=0),
-        InlinePanel("variants", label=_("Quy cách và giá"), min_num=1),
-        FieldPanel("body"),
-        FieldRowPanel([FieldPanel("category"), FieldPanel("origin_commune")]),
-        MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("ocop_stars"), FieldPanel("potential_five_star")]),
-                FieldRowPanel([FieldPanel("ocop_decision_number"), FieldPanel("ocop_year")]),
-                FieldRowPanel(
-                    [FieldPanel("ocop_recognising_body"), FieldPanel("ocop_decision_date")]
-                ),
-                FieldPanel("ocop_revoked"),
-            ],
-            heading=_("Chứng nhận OCOP"),
-        ),
-        FieldPanel("featured"),
-    ]
+    content_panels = product_content_panels()  # products/panels.py: the farmer's order
     search_fields = Page.search_fields + [
         index.SearchField("name_en"),
         index.SearchField("summary"),
@@ -219,6 +201,8 @@ class ProductPage(Page):
     class Meta:
         verbose_name = _("sản phẩm OCOP")
         verbose_name_plural = _("sản phẩm OCOP")
+        # Officers hold it; farmers do not (a farmer cannot award itself stars).
+        permissions = [("certify_ocop", _("Xếp hạng và cập nhật chứng nhận OCOP"))]
 
     def get_context(self, request, *args, **kwargs):
         from .stock import availability
@@ -467,3 +451,23 @@ class ProductIndexPage(Page):
             querystring=query.urlencode(),
         )
         return context
+
+
+class FirstLoginPassword(models.Model):
+    """A login created by an officer for someone else: it must change its password first.
+
+    Holds the password hash set at onboarding; while the user's hash is unchanged, the admin
+    sends them to the password form (see products.middleware).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="first_login_password"
+    )
+    initial_password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mật khẩu cần đổi khi đăng nhập lần đầu")
+
+    def __str__(self):
+        return str(self.user)

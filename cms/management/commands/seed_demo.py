@@ -10,6 +10,7 @@ from django.db import transaction
 from cms import demo as site_demo
 from cms.demo_data import load
 from products import demo as product_demo
+from products import roles as product_roles
 from tours import demo as tour_demo
 
 
@@ -38,11 +39,14 @@ class Command(BaseCommand):
             created = product_demo.load_products(data, producers, collection)
             product_demo.load_batches(created)
             sites = tour_demo.load_tour_sites(data, tours_index)
+            tour_demo.enrich_tour_sites(tours_index)
+            tour_demo.load_demo_tours(collection)
         extra = 0
         if extra_products:
             with transaction.atomic():
                 extra = product_demo.load_extra_products(extra_products, producers, collection)
         username, made = site_demo.ensure_admin(password)
+        logins = product_roles.ensure_roles_and_logins(password)  # issue 3: groups + logins
 
         self.stdout.write(
             self.style.SUCCESS(
@@ -54,3 +58,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Tài khoản quản trị: {username} / {password}")
         else:
             self.stdout.write(f"Tài khoản quản trị: {username} (đã có, mật khẩu giữ nguyên)")
+        for name, who, created in logins:  # issue 3: officer + one farmer per producer
+            note = password if created else "đã có, mật khẩu giữ nguyên"
+            self.stdout.write(f"Đăng nhập: {name} / {note} — {who}")

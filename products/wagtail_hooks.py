@@ -1,0 +1,105 @@
+"""Admin for farmers and officers: menus, onboarding, stock screen, reference-data snippets."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from . import admin_views
+from .models import Commune, OcopCategory, TraceabilityBatch
+from .permissions import can_manage_stock, is_officer, producer_slugs_for
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [
+        path("ocop/chu-the/moi/", admin_views.OnboardingView.as_view(), name="ocop_onboard"),
+        path("ocop/ton-kho/", admin_views.StockView.as_view(), name="ocop_stock"),
+        path(
+            "ocop/ton-kho/lich-su/",
+            admin_views.StockHistoryView.as_view(),
+            name="ocop_stock_history",
+        ),
+        path("ocop/san-pham-cua-toi/", admin_views.my_products, name="ocop_my_products"),
+    ]
+
+
+class _ShownIf(MenuItem):
+    def __init__(self, *args, test, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.test = test
+
+    def is_shown(self, request):
+        return self.test(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def my_products_menu_item():
+    return _ShownIf(
+        _("Sản phẩm của tôi"),
+        reverse("ocop_my_products"),
+        name="ocop-my-products",
+        icon_name="folder-open-inverse",
+        order=150,
+        test=lambda user: bool(producer_slugs_for(user)) and not is_officer(user),
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def stock_menu_item():
+    return _ShownIf(
+        _("Tồn kho"),
+        reverse("ocop_stock"),
+        name="ocop-stock",
+        icon_name="list-ul",
+        order=160,
+        test=can_manage_stock,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def onboarding_menu_item():
+    return _ShownIf(
+        _("Thêm chủ thể OCOP"),
+        reverse("ocop_onboard"),
+        name="ocop-onboard",
+        icon_name="group",
+        order=170,
+        test=is_officer,
+    )
+
+
+class CommuneViewSet(SnippetViewSet):
+    model = Commune
+    icon = "site"
+    menu_label = _("Xã/phường")
+    list_display = ["name", "kind", "code"]
+    search_fields = ["name"]
+
+
+class OcopCategoryViewSet(SnippetViewSet):
+    model = OcopCategory
+    icon = "tag"
+    menu_label = _("Ngành hàng OCOP")
+    list_display = ["code", "name", "parent"]
+
+
+class TraceabilityBatchViewSet(SnippetViewSet):
+    """Batches: officers only for now (their permission); farmers do not see the list at all."""
+
+    model = TraceabilityBatch
+    icon = "doc-full"
+    menu_label = _("Lô sản xuất")
+    list_display = ["code", "product", "produced_on"]
+
+
+class ReferenceDataGroup(SnippetViewSetGroup):
+    menu_label = _("Dữ liệu OCOP")
+    menu_icon = "folder-inverse"
+    menu_order = 180
+    items = (CommuneViewSet, OcopCategoryViewSet, TraceabilityBatchViewSet)
+
+
+register_snippet(ReferenceDataGroup)
