@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.api import api_router
 from products import urls as product_urls
+from tours import urls as tour_urls
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("sitemap.xml", sitemap),
     path("", include(product_urls)),
+    path("", include(tour_urls)),
 ]
 
 if settings.DEBUG:

@@ -1,9 +1,14 @@
-"""Demo tourism sites from the curated data (idempotent)."""
+"""Demo tourism sites, their visitor details and three 360° tours (all idempotent)."""
+
+import io
+import math
+
+from django.core.files.images import ImageFile
 
 from cms.demo_data import vi_slug
 from products.models import Commune
 
-from .models import TourIndexPage, TourSitePage
+from .models import Hotspot, Scene, TourIndexPage, TourSitePage, VirtualTourPage
 
 KIND_LABEL = dict(TourSitePage.Kind.choices)
 
@@ -41,6 +46,198 @@ def load_tour_sites(data: dict, index: TourIndexPage) -> int:
             summary=f"{KIND_LABEL[item['kind']]} — {item['name']}, Hà Nội.",
         )
         index.add_child(instance=page)
+        page.save_revision(log_action=False).publish(log_action=False)
+        made += 1
+    return made
+
+
+# --------------------------------------------------------------------------- visitor details
+
+HOAN_KIEM = (21.0287, 105.8524)
+
+
+def _km_from_centre(lat: float, lon: float) -> int:
+    r = 6371.0
+    p1, p2 = math.radians(HOAN_KIEM[0]), math.radians(lat)
+    dp, dl = p2 - p1, math.radians(lon - HOAN_KIEM[1])
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return round(2 * r * math.asin(math.sqrt(a)))
+
+
+def enrich_tour_sites(index: TourIndexPage) -> int:
+    """Fill visitor details and related producers/products of demo sites that have none yet."""
+    from products.models import ProducerPage, ProductPage
+
+    changed = 0
+    for site in TourSitePage.objects.child_of(index).select_related("commune"):
+        if site.opening_hours or site.related_producers.exists():
+            continue
+        site.opening_hours = "Thứ Hai – Chủ nhật: 8:00 – 17:00"
+        site.ticket_prices = (
+            "Người lớn: 20.000 ₫\nHọc sinh, sinh viên: 10.000 ₫"
+            if site.kind in ("heritage_village", "heritage_site", "eco_park")
+            else ""
+        )
+        site.directions = (
+            f"Cách trung tâm Hà Nội (Hồ Hoàn Kiếm) khoảng "
+            f"{_km_from_centre(site.latitude, site.longitude)} km; đi xe máy, ô tô hoặc xe buýt."
+        )
+        if site.commune_id:
+            producers = list(ProducerPage.objects.live().filter(commune=site.commune_id))
+            products = list(
+                ProductPage.objects.live().filter(producer__in=producers).order_by("title")[:6]
+            )
+            site.related_producers.set(producers)
+            site.related_products.set(products)
+        site.save_revision(log_action=False).publish(log_action=False)
+        changed += 1
+    return changed
+
+
+# --------------------------------------------------------------------------- demo tours
+
+TOURS = [
+    {
+        "site": "Làng gốm Bát Tràng",
+        "title": "Tham quan ảo làng gốm Bát Tràng",
+        "intro": "Đi qua cổng làng, vào lò gốm và dạo chợ gốm Bát Tràng bên sông Hồng.",
+        "ground": (150, 120, 80),
+        "accent": (190, 90, 50),
+        "scenes": [
+            ("cong-lang", "Cổng làng Bát Tràng", "Cổng làng cổ, nơi bắt đầu hành trình."),
+            ("lo-gom", "Lò gốm", "Lò bầu truyền thống và các nghệ nhân đang tạo hình."),
+            ("cho-gom", "Chợ gốm", "Hàng trăm gian hàng gốm sứ, bình, bát, ấm chén."),
+        ],
+    },
+    {
+        "site": "Làng cổ Đường Lâm",
+        "title": "Tham quan ảo làng cổ Đường Lâm",
+        "intro": "Cổng làng Mông Phụ, nhà cổ đá ong và đình làng Mông Phụ.",
+        "ground": (140, 110, 70),
+        "accent": (150, 80, 50),
+        "scenes": [
+            ("cong-mong-phu", "Cổng làng Mông Phụ", "Cổng làng xây bằng đá ong, hơn 400 năm tuổi."),
+            ("nha-co", "Nhà cổ", "Ngôi nhà gỗ lim ba gian hai chái giữa làng."),
+            ("dinh-mong-phu", "Đình Mông Phụ", "Ngôi đình thờ Thành hoàng làng."),
+        ],
+    },
+    {
+        "site": "Điểm du lịch Dương Xá",
+        "title": "Tham quan ảo Dương Xá",
+        "intro": "Cánh đồng rau an toàn và nhà lưới của nông dân Dương Xá, Gia Lâm.",
+        "ground": (90, 150, 70),
+        "accent": (200, 170, 80),
+        "scenes": [
+            ("canh-dong", "Cánh đồng rau", "Những luống rau an toàn theo tiêu chuẩn VietGAP."),
+            ("nha-luoi", "Nhà lưới", "Rau thủy canh trong nhà lưới."),
+        ],
+    },
+]
+
+
+def _panorama(title: str, seed: str, tour: dict, collection):
+    from wagtail.images import get_image_model
+
+    from .demo_panoramas import render_panorama
+
+    Image = get_image_model()
+    image = Image.objects.filter(title=title, collection=collection).first()
+    if image is None:
+        data = render_panorama(seed, ground=tour["ground"], accent=tour["accent"], label=title)
+        image = Image(title=title, collection=collection)
+        image.file = ImageFile(io.BytesIO(data), name=f"{vi_slug(seed, 60)}.jpg")
+        image.save()
+    return image
+
+
+def _site_products(site: TourSitePage):
+    from products.models import ProductPage
+
+    products = list(site.related_products.live().order_by("title"))
+    if not products and site.commune_id:
+        products = list(ProductPage.objects.live().filter(origin_commune=site.commune_id)[:3])
+    if not products:
+        products = list(ProductPage.objects.live().order_by("title")[:3])
+    return products
+
+
+def _scene(tour: dict, i: int, image, products) -> Scene:
+    key, title, description = tour["scenes"][i]
+    scenes = tour["scenes"]
+    hotspots = []
+    if i + 1 < len(scenes):
+        hotspots.append(
+            Hotspot(
+                kind="scene",
+                title=f"Đi tiếp: {scenes[i + 1][1]}",
+                yaw=30.0,
+                pitch=-5.0,
+                target_scene=scenes[i + 1][0],
+            )
+        )
+    if i > 0:
+        hotspots.append(
+            Hotspot(
+                kind="scene",
+                title=f"Quay lại: {scenes[i - 1][1]}",
+                yaw=-150.0,
+                pitch=-5.0,
+                target_scene=scenes[i - 1][0],
+            )
+        )
+    hotspots.append(Hotspot(kind="info", title=title, yaw=-30.0, pitch=5.0, text=description))
+    if products:
+        product = products[i % len(products)]
+        hotspots.append(
+            Hotspot(
+                kind="product",
+                title=product.title,
+                yaw=0.0,
+                pitch=-12.0,
+                product=product,
+                text=product.summary,
+            )
+        )
+    return Scene(
+        key=key,
+        title=title,
+        description=description,
+        panorama=image,
+        yaw=0.0,
+        pitch=0.0,
+        hfov=100.0,
+        transcript=f"{title}. {description}",
+        hotspots=hotspots,
+    )
+
+
+def load_demo_tours(collection, *, build_tiles: bool = True) -> int:
+    """At least three multi-scene tours with generated panoramas, hotspots and tiles."""
+    from .tasks import generate_tiles
+
+    made = 0
+    for tour in TOURS:
+        site = TourSitePage.objects.filter(title=tour["site"]).first()
+        if site is None:
+            continue
+        images = [
+            _panorama(f"Toàn cảnh 360° — {title}", f"{tour['site']}-{key}", tour, collection)
+            for key, title, _d in tour["scenes"]
+        ]
+        if build_tiles:
+            for image in images:
+                generate_tiles(image.pk)
+        if VirtualTourPage.objects.child_of(site).exists():
+            continue
+        products = _site_products(site)
+        page = VirtualTourPage(
+            title=tour["title"],
+            slug="tham-quan-360",
+            intro=tour["intro"],
+            auto_rotate=True,
+        )
+        page.scenes = [_scene(tour, i, image, products) for i, image in enumerate(images)]
+        site.add_child(instance=page)
         page.save_revision(log_action=False).publish(log_action=False)
         made += 1
     return made

@@ -1,11 +1,23 @@
 """Rural tourism sites (craft villages, farms, heritage villages)."""
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    HelpPanel,
+    InlinePanel,
+    MultiFieldPanel,
+)
 from wagtail.api import APIField
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from products.models import Commune
@@ -53,6 +65,26 @@ class TourSitePage(Page):
     longitude = models.FloatField(_("kinh độ"))
     summary = models.CharField(_("mô tả ngắn"), max_length=300, blank=True)
     story = RichTextField(_("câu chuyện"), blank=True)
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    opening_hours = models.TextField(
+        _("giờ mở cửa"), blank=True, help_text=_("Ví dụ: Thứ Hai – Chủ nhật, 8:00 – 17:00")
+    )
+    ticket_prices = models.TextField(
+        _("giá vé"), blank=True, help_text=_("Mỗi dòng một loại vé, ví dụ: Người lớn: 20.000 ₫")
+    )
+    directions = models.TextField(_("cách đi đến"), blank=True)
+    related_producers = ParentalManyToManyField(
+        "products.ProducerPage",
+        verbose_name=_("chủ thể OCOP liên quan"),
+        blank=True,
+        related_name="tour_sites",
+    )
+    related_products = ParentalManyToManyField(
+        "products.ProductPage",
+        verbose_name=_("sản phẩm liên quan"),
+        blank=True,
+        related_name="tour_sites",
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("name_en"),
@@ -60,12 +92,20 @@ class TourSitePage(Page):
         MultiFieldPanel(
             [
                 FieldPanel("commune"),
+                FieldPanel("address"),
                 FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
             ],
             heading=_("Vị trí"),
         ),
         FieldPanel("summary"),
         FieldPanel("story"),
+        MultiFieldPanel(
+            [FieldPanel("opening_hours"), FieldPanel("ticket_prices"), FieldPanel("directions")],
+            heading=_("Thông tin tham quan"),
+        ),
+        InlinePanel("gallery", label=_("Ảnh")),
+        FieldPanel("related_producers", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("related_products"),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("name_en"),
@@ -79,10 +119,292 @@ class TourSitePage(Page):
         APIField("latitude"),
         APIField("longitude"),
         APIField("summary"),
+        APIField("opening_hours"),
+        APIField("ticket_prices"),
+        APIField("directions"),
     ]
     parent_page_types = ["tours.TourIndexPage"]
-    subpage_types = []
+    subpage_types = ["tours.VirtualTourPage"]
 
     class Meta:
         verbose_name = _("điểm du lịch nông thôn")
         verbose_name_plural = _("điểm du lịch nông thôn")
+
+    @property
+    def ticket_lines(self) -> list[str]:
+        return [line.strip() for line in self.ticket_prices.splitlines() if line.strip()]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["tours"] = VirtualTourPage.objects.child_of(self).live().order_by("path")
+        context["producers"] = self.related_producers.live().select_related("commune")
+        context["products"] = self.related_products.live().order_by("title")
+        return context
+
+
+class TourSiteImage(Orderable):
+    page = ParentalKey(TourSitePage, on_delete=models.CASCADE, related_name="gallery")
+    image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("ảnh"), on_delete=models.CASCADE, related_name="+"
+    )
+    caption = models.CharField(_("chú thích"), max_length=255, blank=True)
+
+    panels = [FieldPanel("image"), FieldPanel("caption")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("ảnh điểm du lịch")
+
+
+class VirtualTourPageForm(WagtailAdminPageForm):
+    """Scene keys must be unique in a tour, and scene hotspots must point to existing scenes."""
+
+    def clean(self):
+        cleaned = super().clean()
+        scenes = self.formsets.get("scenes")
+        if scenes is None:
+            return cleaned
+        live_forms = [
+            f
+            for f in scenes.forms
+            if f.is_valid() and not (scenes.can_delete and scenes._should_delete_form(f))
+        ]
+        keys = set()
+        for form in live_forms:
+            key = form.cleaned_data.get("key")
+            if key in keys:
+                form.add_error("key", _("Mã cảnh bị trùng trong cùng một chuyến tham quan."))
+            keys.add(key)
+        for form in live_forms:
+            hotspots = form.formsets.get("hotspots") if hasattr(form, "formsets") else None
+            for hform in hotspots.forms if hotspots else []:
+                data = getattr(hform, "cleaned_data", None) or {}
+                if data.get("DELETE"):
+                    continue
+                target = data.get("target_scene")
+                if data.get("kind") == Hotspot.Kind.SCENE and target and target not in keys:
+                    hform.add_error(
+                        "target_scene",
+                        _("Không có cảnh nào mang mã «%(key)s» trong chuyến tham quan này.")
+                        % {"key": target},
+                    )
+        return cleaned
+
+
+class VirtualTourPage(Page):
+    """A 360° tour of a tourism site: scenes (panoramas) with hotspots, under its TourSitePage."""
+
+    intro = models.TextField(_("giới thiệu"), blank=True)
+    auto_rotate = models.BooleanField(
+        _("tự xoay"), default=True, help_text=_("Tự xoay chậm cho đến khi người xem tương tác.")
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("auto_rotate"),
+        HelpPanel(
+            content=_(
+                "Để đặt hướng cho điểm nóng: lưu nháp, bấm «Xem trước», nhấp vào ảnh toàn cảnh "
+                "tại vị trí mong muốn rồi bấm «Sao chép» và dán góc yaw/pitch vào điểm nóng."
+            )
+        ),
+        InlinePanel("scenes", label=_("Cảnh"), min_num=1),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    base_form_class = VirtualTourPageForm
+    parent_page_types = ["tours.TourSitePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("tham quan ảo 360°")
+        verbose_name_plural = _("tham quan ảo 360°")
+
+    @property
+    def site(self):
+        parent = self.get_parent()
+        return parent.specific if parent else None
+
+    def get_context(self, request, *args, **kwargs):
+        from .viewer import tour_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(tour_context(self, request))
+        return context
+
+
+class SceneForm(WagtailAdminModelForm):
+    """Rejects panoramas the tiler cannot use (ratio, format, pixel limits) with a clear error."""
+
+    def clean(self):
+        cleaned = super().clean()
+        image = cleaned.get("panorama")
+        if image is not None:
+            from .tiles import PanoramaError, validate_panorama
+
+            try:
+                with image.open_file() as fp:
+                    validate_panorama(fp)
+            except PanoramaError as exc:
+                self.add_error("panorama", ValidationError(exc.message, code=exc.code))
+            except OSError:
+                self.add_error(
+                    "panorama", ValidationError(_("Không đọc được tệp ảnh."), code="missing")
+                )
+        return cleaned
+
+
+class Scene(ClusterableModel, Orderable):
+    page = ParentalKey(VirtualTourPage, on_delete=models.CASCADE, related_name="scenes")
+    key = models.SlugField(
+        _("mã cảnh"),
+        max_length=40,
+        help_text=_("Dùng trong đường dẫn (?scene=...) và để điểm nóng trỏ tới cảnh này."),
+    )
+    title = models.CharField(_("tên cảnh"), max_length=120)
+    description = models.TextField(_("mô tả"), blank=True)
+    panorama = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("ảnh toàn cảnh 360°"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Ảnh equirectangular tỉ lệ 2:1 (JPEG, PNG hoặc WebP), tối thiểu 1024×512."),
+    )
+    yaw = models.FloatField(_("góc ngang ban đầu (yaw)"), default=0)
+    pitch = models.FloatField(_("góc dọc ban đầu (pitch)"), default=0)
+    hfov = models.FloatField(_("góc nhìn (hfov)"), default=100)
+    narration = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("âm thanh thuyết minh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    transcript = models.TextField(_("lời thuyết minh (văn bản)"), blank=True)
+
+    base_form_class = SceneForm
+    panels = [
+        FieldRowPanel([FieldPanel("title"), FieldPanel("key")]),
+        FieldPanel("panorama"),
+        FieldPanel("description"),
+        FieldRowPanel([FieldPanel("yaw"), FieldPanel("pitch"), FieldPanel("hfov")]),
+        FieldPanel("narration"),
+        FieldPanel("transcript"),
+        InlinePanel("hotspots", label=_("Điểm nóng")),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("cảnh")
+        verbose_name_plural = _("cảnh")
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if not -180 <= self.yaw <= 180:
+            errors["yaw"] = _("Góc yaw phải từ -180 đến 180 độ.")
+        if not -90 <= self.pitch <= 90:
+            errors["pitch"] = _("Góc pitch phải từ -90 đến 90 độ.")
+        if not 30 <= self.hfov <= 120:
+            errors["hfov"] = _("Góc nhìn phải từ 30 đến 120 độ.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Hotspot(Orderable):
+    class Kind(models.TextChoices):
+        SCENE = "scene", _("Chuyển cảnh")
+        INFO = "info", _("Thẻ thông tin")
+        PRODUCT = "product", _("Sản phẩm")
+
+    scene = ParentalKey(Scene, on_delete=models.CASCADE, related_name="hotspots")
+    kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices, default=Kind.INFO)
+    title = models.CharField(_("tiêu đề"), max_length=120)
+    yaw = models.FloatField(_("yaw"), default=0)
+    pitch = models.FloatField(_("pitch"), default=0)
+    target_scene = models.SlugField(
+        _("mã cảnh đích"), max_length=40, blank=True, help_text=_("Với loại «Chuyển cảnh».")
+    )
+    text = models.TextField(_("nội dung"), blank=True)
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("ảnh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    product = models.ForeignKey(
+        "products.ProductPage",
+        verbose_name=_("sản phẩm"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("title")]),
+        FieldRowPanel([FieldPanel("yaw"), FieldPanel("pitch")]),
+        FieldPanel("target_scene"),
+        FieldPanel("text"),
+        FieldPanel("image"),
+        FieldPanel("product"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("điểm nóng")
+        verbose_name_plural = _("điểm nóng")
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if not -180 <= self.yaw <= 180:
+            errors["yaw"] = _("Góc yaw phải từ -180 đến 180 độ.")
+        if not -90 <= self.pitch <= 90:
+            errors["pitch"] = _("Góc pitch phải từ -90 đến 90 độ.")
+        if self.kind == self.Kind.SCENE and not self.target_scene:
+            errors["target_scene"] = _("Điểm nóng chuyển cảnh cần mã cảnh đích.")
+        if self.kind == self.Kind.PRODUCT and not self.product_id:
+            errors["product"] = _("Điểm nóng sản phẩm cần chọn một sản phẩm.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class PanoramaTiles(models.Model):
+    """Generated multires tiles of one panorama image version (plain model: not revisioned)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Đang chờ")
+        RUNNING = "running", _("Đang tạo")
+        READY = "ready", _("Sẵn sàng")
+        FAILED = "failed", _("Lỗi")
+
+    image = models.ForeignKey(
+        "wagtailimages.Image", on_delete=models.CASCADE, related_name="panorama_tiles"
+    )
+    file_hash = models.CharField(max_length=40)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    config = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("ô ảnh toàn cảnh")
+        verbose_name_plural = _("ô ảnh toàn cảnh")
+        constraints = [
+            models.UniqueConstraint(fields=["image", "file_hash"], name="tours_tiles_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.image_id}-{self.file_hash} ({self.status})"
+
+    @cached_property
+    def directory(self) -> str:
+        """Path relative to MEDIA_ROOT."""
+        return f"tours/tiles/{self.image_id}-{self.file_hash}"

@@ -187,6 +187,12 @@ REST_FRAMEWORK = {
 CATALOGUE_PAGE_SIZE = 24
 OCOP_VALIDITY_MONTHS = 36
 
+# Map tiles (Leaflet): any XYZ tile server; OpenStreetMap's by default (respect its usage policy).
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_ATTRIBUTION = os.environ.get(
+    "MAP_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,0 +1,83 @@
+/* Leaflet maps: the tourism map (#tour-map, clustered markers) and small location maps
+ * (.mini-map). Markers are Leaflet's keyboard-focusable buttons (Tab, then Enter opens the
+ * popup); the page also lists every place as plain links. */
+(function () {
+  "use strict";
+  if (!window.L) return;
+
+  function tiles(tileUrl, attribution) {
+    return L.tileLayer(tileUrl, { attribution: attribution, maxZoom: 19 });
+  }
+
+  function esc(text) {
+    var div = document.createElement("div");
+    div.textContent = text == null ? "" : String(text);
+    return div.innerHTML;
+  }
+
+  function popupHtml(p) {
+    return '<strong><a href="' + esc(p.url) + '">' + esc(p.name) + "</a></strong><br>" +
+      esc(p.kind_label) + (p.commune ? " · " + esc(p.commune) : "");
+  }
+
+  function icon(type) {
+    return L.divIcon({
+      className: "map-marker map-marker-" + type,
+      html: '<span aria-hidden="true"></span>',
+      iconSize: [22, 22],
+      iconAnchor: [11, 11],
+      popupAnchor: [0, -10],
+    });
+  }
+
+  var mapEl = document.getElementById("tour-map");
+  var dataEl = document.getElementById("map-data");
+  if (mapEl && dataEl) {
+    var data = JSON.parse(dataEl.textContent);
+    var map = L.map(mapEl, { scrollWheelZoom: false }).setView([21.03, 105.8], 9);
+    tiles(data.tileUrl, data.attribution).addTo(map);
+    var cluster = L.markerClusterGroup ? L.markerClusterGroup({ showCoverageOnHover: false }) : L.featureGroup();
+    var counts = { tourism_site: 0, producer: 0 };
+    data.features.forEach(function (f) {
+      var p = f.properties;
+      var c = f.geometry.coordinates; // GeoJSON order: [lon, lat]
+      var marker = L.marker([c[1], c[0]], {
+        keyboard: true,
+        title: p.name,
+        alt: p.name,
+        icon: icon(p.type),
+      });
+      marker.bindPopup(popupHtml(p));
+      marker.feature = f;
+      cluster.addLayer(marker);
+      counts[p.type] = (counts[p.type] || 0) + 1;
+    });
+    map.addLayer(cluster);
+    if (data.features.length) {
+      map.fitBounds(cluster.getBounds(), { padding: [20, 20], maxZoom: 14 });
+    }
+    // Leaflet's marker icons are focusable; give them an accessible name and role.
+    cluster.on("animationend spiderfied", labelMarkers);
+    map.on("zoomend moveend", labelMarkers);
+    function labelMarkers() {
+      mapEl.querySelectorAll(".leaflet-marker-icon").forEach(function (el) {
+        if (!el.getAttribute("role")) el.setAttribute("role", "button");
+        if (el.classList.contains("marker-cluster") && !el.getAttribute("aria-label")) {
+          el.setAttribute("aria-label", "Nhóm " + el.textContent.trim() + " địa điểm, nhấn để phóng to");
+        }
+      });
+    }
+    labelMarkers();
+    window.tourMap = { map: map, cluster: cluster, counts: counts };
+    mapEl.setAttribute("data-markers", String(data.features.length));
+  }
+
+  document.querySelectorAll(".mini-map").forEach(function (el) {
+    var lat = parseFloat(el.getAttribute("data-lat"));
+    var lon = parseFloat(el.getAttribute("data-lon"));
+    if (isNaN(lat) || isNaN(lon)) return;
+    var mini = L.map(el, { scrollWheelZoom: false }).setView([lat, lon], 14);
+    tiles(el.getAttribute("data-tile-url"), el.getAttribute("data-attribution")).addTo(mini);
+    L.marker([lat, lon], { keyboard: true, title: el.getAttribute("data-title"), alt: el.getAttribute("data-title") }).addTo(mini);
+  });
+})();

@@ -1,0 +1,140 @@
+/* Virtual tour: Pannellum viewer + an accessible list of scenes and hotspots beside it.
+ * Without WebGL (or without Pannellum) the flat preview image and the list still work.
+ * No build step; plain ES2017. */
+(function () {
+  "use strict";
+  var root = document.querySelector("[data-tour]");
+  var configEl = document.getElementById("tour-config");
+  if (!root || !configEl) return;
+  var config = JSON.parse(configEl.textContent);
+  var viewerEl = document.getElementById("tour-viewer");
+  var fallback = document.getElementById("tour-fallback");
+  var fallbackImg = document.getElementById("tour-fallback-img");
+  var statusEl = document.getElementById("tour-status");
+  var current = config.default.firstScene;
+  var viewer = null;
+
+  function hasWebGL() {
+    try {
+      var canvas = document.createElement("canvas");
+      return !!(window.WebGLRenderingContext &&
+        (canvas.getContext("webgl") || canvas.getContext("experimental-webgl")));
+    } catch (e) {
+      return false;
+    }
+  }
+
+  function sceneTitle(key) {
+    var scene = config.scenes[key];
+    return scene ? scene.title : key;
+  }
+
+  function setUrl(key) {
+    if (!window.history || !history.replaceState) return;
+    var url = new URL(window.location.href);
+    url.searchParams.set("scene", key);
+    url.searchParams.delete("yaw");
+    url.searchParams.delete("pitch");
+    history.replaceState(null, "", url.toString());
+  }
+
+  function updateUi(key, announce) {
+    current = key;
+    root.querySelectorAll(".tour-scenes [data-scene]").forEach(function (a) {
+      if (a.getAttribute("data-scene") === key) a.setAttribute("aria-current", "true");
+      else a.removeAttribute("aria-current");
+    });
+    root.querySelectorAll(".tour-thumbs [data-scene]").forEach(function (a) {
+      a.classList.toggle("is-current", a.getAttribute("data-scene") === key);
+    });
+    root.querySelectorAll("[data-scene-panel]").forEach(function (panel) {
+      panel.hidden = panel.getAttribute("data-scene-panel") !== key;
+    });
+    var scene = config.scenes[key];
+    if (scene && fallbackImg) {
+      fallbackImg.src = scene.preview;
+      fallbackImg.alt = fallbackImg.alt.replace(/:.*$/, ": " + scene.title);
+    }
+    if (announce && statusEl) statusEl.textContent = "Đang xem: " + sceneTitle(key);
+    root.setAttribute("data-current-scene", key);
+    setUrl(key);
+  }
+
+  function goTo(key, yaw, pitch) {
+    if (!config.scenes[key]) return false;
+    if (viewer) {
+      if (key === viewer.getScene()) {
+        if (yaw !== undefined) viewer.lookAt(pitch, yaw, undefined, 800);
+      } else {
+        viewer.loadScene(key, pitch, yaw);
+      }
+    }
+    updateUi(key, true);
+    return true;
+  }
+
+  // Scene links (list, thumbnails, "go to scene" hotspots in the list).
+  root.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-scene]");
+    if (link && root.contains(link)) {
+      if (goTo(link.getAttribute("data-scene"))) event.preventDefault();
+      return;
+    }
+    var look = event.target.closest("button.tour-look");
+    if (look && viewer) {
+      goTo(look.getAttribute("data-look-scene"),
+        parseFloat(look.getAttribute("data-yaw")), parseFloat(look.getAttribute("data-pitch")));
+    }
+  });
+
+  var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  if (reduceMotion) delete config.default.autoRotate;
+
+  if (!window.pannellum || !hasWebGL()) {
+    root.classList.add("tour-no-webgl");
+    root.setAttribute("data-viewer", "fallback");
+    viewerEl.hidden = true;
+    return;
+  }
+
+  viewer = window.pannellum.viewer(viewerEl, config);
+  root.classList.add("tour-has-viewer");
+  root.setAttribute("data-viewer", "pannellum");
+  fallback.hidden = true;
+  root.querySelectorAll("button.tour-look").forEach(function (b) { b.hidden = false; });
+  window.tourViewer = viewer;
+
+  viewer.on("scenechange", function (key) { updateUi(key, true); });
+  viewer.on("load", function () { root.setAttribute("data-loaded-scene", viewer.getScene()); });
+  viewer.on("error", function () {
+    root.classList.add("tour-no-webgl");
+    fallback.hidden = false;
+  });
+
+  // Editors in preview: click the panorama to read the yaw/pitch for a hotspot.
+  if (root.hasAttribute("data-editor")) {
+    var picker = document.getElementById("tour-picker");
+    var output = document.getElementById("tour-picker-value");
+    var copy = document.getElementById("tour-picker-copy");
+    var down = null;
+    viewerEl.addEventListener("mousedown", function (e) { down = [e.clientX, e.clientY]; });
+    viewerEl.addEventListener("mouseup", function (e) {
+      if (!down || Math.abs(e.clientX - down[0]) + Math.abs(e.clientY - down[1]) > 4) return;
+      if (e.target.closest(".pnlm-controls-container, .pnlm-hotspot-base")) return;
+      var coords = viewer.mouseEventToCoords(e);
+      var pitch = coords[0].toFixed(1), yaw = coords[1].toFixed(1);
+      output.textContent = "yaw: " + yaw + ", pitch: " + pitch;
+      output.setAttribute("data-yaw", yaw);
+      output.setAttribute("data-pitch", pitch);
+      picker.hidden = false;
+    });
+    copy.addEventListener("click", function () {
+      var text = output.textContent;
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(text).catch(function () {});
+      }
+      copy.textContent = "Đã sao chép";
+      setTimeout(function () { copy.textContent = "Sao chép"; }, 1500);
+    });
+  }
+})();

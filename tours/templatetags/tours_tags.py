@@ -1,0 +1,117 @@
+"""Template tags for tours: schema.org JSON-LD and the small location map."""
+
+import json
+
+from django import template
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+def _script(data: dict) -> str:
+    # Escape "<", ">" and "&" so a title can never close the <script> element.
+    text = json.dumps(data, ensure_ascii=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')
+
+
+def _image_url(request, image, spec="fill-1200x800") -> str | None:
+    if image is None:
+        return None
+    url = image.get_rendition(spec).url
+    return request.build_absolute_uri(url) if request else url
+
+
+def tourist_attraction_data(page, request=None) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "TouristAttraction",
+        "name": page.title,
+        "url": page.get_full_url(request),
+        "geo": {
+            "@type": "GeoCoordinates",
+            "latitude": page.latitude,
+            "longitude": page.longitude,
+        },
+        "address": {
+            "@type": "PostalAddress",
+            "addressRegion": "Hà Nội",
+            "addressCountry": "VN",
+        },
+        "isAccessibleForFree": not page.ticket_prices.strip(),
+        "touristType": str(page.get_kind_display()),
+    }
+    if page.name_en:
+        data["alternateName"] = page.name_en
+    if page.summary:
+        data["description"] = page.summary
+    if page.commune:
+        data["address"]["addressLocality"] = str(page.commune)
+    if page.address:
+        data["address"]["streetAddress"] = page.address
+    if page.opening_hours:
+        data["openingHours"] = page.opening_hours
+    first = next(iter(page.gallery.all()), None) if page.pk else None
+    if first is not None:
+        data["image"] = _image_url(request, first.image)
+    return data
+
+
+def product_data(page, variants, request=None) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": page.title,
+        "url": page.get_full_url(request),
+        "category": str(page.category.name) if page.category_id else None,
+    }
+    if page.summary:
+        data["description"] = page.summary
+    if page.producer_id and page.producer:
+        data["brand"] = {"@type": "Brand", "name": page.producer.title}
+    if page.main_image is not None:
+        data["image"] = _image_url(request, page.main_image)
+    offers = []
+    for v in variants:
+        available = getattr(v, "available", None)
+        offer = {
+            "@type": "Offer",
+            "sku": v.sku,
+            "name": v.label,
+            "price": str(v.price),
+            "priceCurrency": "VND",
+            "url": data["url"],
+        }
+        if available is not None:
+            offer["availability"] = (
+                "https://schema.org/InStock" if available > 0 else "https://schema.org/OutOfStock"
+            )
+        offers.append(offer)
+    if offers:
+        data["offers"] = offers
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@register.simple_tag(takes_context=True)
+def tourist_attraction_jsonld(context, page):
+    return _script(tourist_attraction_data(page, context.get("request")))
+
+
+@register.simple_tag(takes_context=True)
+def product_jsonld(context, page):
+    variants = context.get("variants")
+    if variants is None:
+        variants = list(page.variants.all())
+    return _script(product_data(page, variants, context.get("request")))
+
+
+@register.inclusion_tag("tours/includes/mini_map.html")
+def mini_map(latitude, longitude, title):
+    from ..mapdata import tile_settings
+
+    return {
+        "latitude": latitude,
+        "longitude": longitude,
+        "title": title,
+        "tiles": tile_settings(),
+    }

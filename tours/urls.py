@@ -1,0 +1,29 @@
+from django.urls import path
+
+from . import views
+
+app_name = "tours"
+
+urlpatterns = [
+    path("ban-do/", views.map_page, name="map"),
+    path("open-data/", views.open_data_index, name="open_data"),
+    path(
+        "open-data/tourism-sites.geojson",
+        views.dataset,
+        {"name": "tourism-sites.geojson"},
+        name="sites_geojson",
+    ),
+    path(
+        "open-data/producers.geojson",
+        views.dataset,
+        {"name": "producers.geojson"},
+        name="producers_geojson",
+    ),
+    path("open-data/products.csv", views.dataset, {"name": "products.csv"}, name="products_csv"),
+    path(
+        "open-data/tourism-sites.csv",
+        views.dataset,
+        {"name": "tourism-sites.csv"},
+        name="sites_csv",
+    ),
+]

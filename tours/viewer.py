@@ -1,0 +1,229 @@
+"""Pannellum tour configuration for a VirtualTourPage (a plain service; views stay thin).
+
+``tour_config(page, ...)`` returns the JSON Pannellum's ``pannellum.viewer(id, config)`` takes
+(``default`` + ``scenes``); scenes with finished tiles use the ``multires`` type (only the tiles in
+view are loaded), others fall back to the original equirectangular file. ``tour_context`` adds
+what the template needs for the accessible list, the thumbnail strip and the no-WebGL fallback.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from .models import Hotspot, Scene, VirtualTourPage
+
+PREVIEW_RENDITION = "width-1024"
+THUMB_RENDITION = "fill-240x120"
+AUTO_ROTATE_SPEED = -2  # degrees per second; Pannellum stops it on the first interaction
+
+
+@dataclass
+class HotspotView:
+    id: str
+    kind: str
+    title: str
+    yaw: float
+    pitch: float
+    text: str = ""
+    target_scene: str = ""
+    target_title: str = ""
+    url: str = ""
+    image_url: str = ""
+
+
+@dataclass
+class SceneView:
+    key: str
+    title: str
+    description: str
+    yaw: float
+    pitch: float
+    hfov: float
+    preview_url: str
+    thumb_url: str
+    narration_url: str = ""
+    transcript: str = ""
+    hotspots: list[HotspotView] = field(default_factory=list)
+    pannellum: dict = field(default_factory=dict)
+
+
+def _media_url(relative: str) -> str:
+    return settings.MEDIA_URL.rstrip("/") + "/" + relative.strip("/")
+
+
+def _number(value, lo: float, hi: float) -> float | None:
+    """A finite float from a query-string value, clamped to [lo, hi]; None if unusable."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(number):
+        return None
+    return max(lo, min(hi, number))
+
+
+def _hotspot_views(scene: Scene, titles: dict[str, str]) -> list[HotspotView]:
+    views = []
+    for index, hs in enumerate(scene.hotspots.all()):
+        view = HotspotView(
+            id=f"hs-{scene.key}-{index}",
+            kind=hs.kind,
+            title=hs.title,
+            yaw=hs.yaw,
+            pitch=hs.pitch,
+            text=hs.text,
+        )
+        if hs.kind == Hotspot.Kind.SCENE:
+            if hs.target_scene not in titles:
+                continue  # dangling link: never send the viewer to a scene that does not exist
+            view.target_scene = hs.target_scene
+            view.target_title = titles[hs.target_scene]
+        elif hs.kind == Hotspot.Kind.PRODUCT:
+            product = hs.product
+            if product is None or not product.live:
+                continue
+            view.url = product.url
+        if hs.image_id:
+            view.image_url = hs.image.get_rendition("max-480x360").url
+        views.append(view)
+    return views
+
+
+def _pannellum_hotspot(view: HotspotView) -> dict:
+    data = {
+        "id": view.id,
+        "yaw": view.yaw,
+        "pitch": view.pitch,
+        "text": view.title,
+        "cssClass": f"pnlm-hotspot pnlm-sprite tour-hotspot tour-hotspot-{view.kind} {view.id}",
+    }
+    if view.kind == Hotspot.Kind.SCENE:
+        data.update(type="scene", sceneId=view.target_scene)
+        data["cssClass"] += " pnlm-scene"
+    else:
+        data["type"] = "info"
+        data["cssClass"] += " pnlm-info"
+        if view.kind == Hotspot.Kind.PRODUCT:
+            data.update(URL=view.url, attributes={"target": "_self"})
+        elif view.text:
+            data["text"] = f"{view.title}: {view.text}"
+        if view.image_url:
+            data["image"] = view.image_url
+    return data
+
+
+def _scene_view(scene: Scene, titles: dict[str, str]) -> SceneView:
+    from .tasks import ready_tiles
+
+    image = scene.panorama
+    tiles = ready_tiles(image)
+    if tiles is not None:
+        base = _media_url(tiles.directory)
+        preview_url = f"{base}/preview.jpg"
+        source = {"type": "multires", "multiRes": {**tiles.config, "basePath": base}}
+    else:
+        preview_url = image.get_rendition(PREVIEW_RENDITION).url
+        source = {"type": "equirectangular", "panorama": image.file.url}
+    view = SceneView(
+        key=scene.key,
+        title=scene.title,
+        description=scene.description,
+        yaw=scene.yaw,
+        pitch=scene.pitch,
+        hfov=scene.hfov,
+        preview_url=preview_url,
+        thumb_url=image.get_rendition(THUMB_RENDITION).url,
+        narration_url=scene.narration.url if scene.narration_id else "",
+        transcript=scene.transcript,
+        hotspots=_hotspot_views(scene, titles),
+    )
+    view.pannellum = {
+        "title": scene.title,
+        "yaw": scene.yaw,
+        "pitch": scene.pitch,
+        "hfov": scene.hfov,
+        "preview": preview_url,
+        "hotSpots": [_pannellum_hotspot(h) for h in view.hotspots],
+        **source,
+    }
+    return view
+
+
+def scene_views(page: VirtualTourPage) -> list[SceneView]:
+    scenes = list(page.scenes.all())
+    titles = {}
+    for scene in scenes:
+        titles.setdefault(scene.key, scene.title)
+    seen, views = set(), []
+    for scene in scenes:
+        if scene.key in seen or not scene.panorama_id:
+            continue
+        seen.add(scene.key)
+        views.append(_scene_view(scene, titles))
+    return views
+
+
+def tour_config(
+    page: VirtualTourPage,
+    *,
+    scene: str | None = None,
+    yaw=None,
+    pitch=None,
+    views: list[SceneView] | None = None,
+) -> dict:
+    """Pannellum tour config; ``scene``/``yaw``/``pitch`` come from a deep link
+    (``?scene=&yaw=&pitch=``) and are ignored when unknown or not numbers."""
+    views = scene_views(page) if views is None else views
+    scenes = {v.key: dict(v.pannellum) for v in views}
+    first = scene if scene in scenes else (views[0].key if views else None)
+    if first is not None:
+        deep_yaw, deep_pitch = _number(yaw, -180, 180), _number(pitch, -90, 90)
+        if deep_yaw is not None:
+            scenes[first]["yaw"] = deep_yaw
+        if deep_pitch is not None:
+            scenes[first]["pitch"] = deep_pitch
+    default = {
+        "firstScene": first,
+        "sceneFadeDuration": 600,
+        "autoLoad": True,
+        "showFullscreenCtrl": True,
+        "showZoomCtrl": True,
+        "compass": False,
+        "strings": {
+            "loadButtonLabel": "Nhấn để<br>tải ảnh toàn cảnh",
+            "loadingLabel": "Đang tải...",
+            "bylineLabel": "bởi %s",
+            "noPanoramaError": "Không có ảnh toàn cảnh.",
+            "fileAccessError": "Không tải được tệp %s.",
+            "malformedURLError": "Đường dẫn ảnh toàn cảnh không hợp lệ.",
+            "iOS8WebGLError": "Trình duyệt không hỗ trợ WebGL đầy đủ.",
+            "genericWebGLError": "Trình duyệt không hỗ trợ WebGL.",
+            "textureSizeError": "Ảnh quá lớn cho thiết bị này.",
+            "unknownError": "Lỗi không xác định.",
+        },
+    }
+    if page.auto_rotate:
+        default["autoRotate"] = AUTO_ROTATE_SPEED
+    return {"default": default, "scenes": scenes}
+
+
+def tour_context(page: VirtualTourPage, request) -> dict:
+    params = request.GET if request is not None else {}
+    views = scene_views(page)
+    config = tour_config(
+        page,
+        scene=params.get("scene"),
+        yaw=params.get("yaw"),
+        pitch=params.get("pitch"),
+        views=views,
+    )
+    current = config["default"]["firstScene"]
+    return {
+        "tour_config": config,
+        "tour_scenes": views,
+        "current_scene": next((v for v in views if v.key == current), None),
+        "tour_editor": bool(getattr(request, "is_preview", False)),
+    }
