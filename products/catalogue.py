@@ -7,18 +7,19 @@ reported, never a 500) and returns a queryset ready for pagination with a fixed 
 from dataclasses import dataclass, field
 
 from django import forms
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import OcopCategory, ProductImage, ProductPage, ProductVariant
 from .reference import Commune
 from .stock import in_stock_condition
 
+# NULLs (unpublished dates, unrated products, no price) go last on every database.
 SORTS = {
-    "newest": ("-first_published_at", "-pk"),
-    "price": ("min_price", "title"),
-    "-price": ("-min_price", "title"),
-    "stars": ("-ocop_stars", "title"),
+    "newest": (F("first_published_at").desc(nulls_last=True), "-pk"),
+    "price": (F("min_price").asc(nulls_last=True), "title"),
+    "-price": (F("min_price").desc(nulls_last=True), "title"),
+    "stars": (F("ocop_stars").desc(nulls_last=True), "title"),
     "name": ("title", "pk"),
 }
 

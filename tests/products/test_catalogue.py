@@ -13,6 +13,7 @@ from products.models import (
     Commune,
     OcopCategory,
     ProducerPage,
+    ProductImage,
     ProductIndexPage,
     ProductPage,
     ProductVariant,
@@ -246,9 +247,11 @@ def test_listing_query_count_does_not_grow_with_page_size(client, settings):
 def test_listing_query_count_same_for_10_and_100_products(client, settings):
     producer = ProducerPage.objects.get(slug="gom-su-quang-vinh")
     category = OcopCategory.objects.get(code="I.3")
+    image = ProductPage.objects.get(slug="hanh-phi").images.first().image
     for n in range(60):
         page = ProductPage(title=f"Bánh thử {n}", slug=f"banh-thu-{n}", category=category)
         page.variants = [ProductVariant(sku=f"banh-thu-{n}", label="Hộp", price=10000 + n)]
+        page.images = [ProductImage(image=image)]
         producer.add_child(instance=page)
     url = listing_url()
 
