@@ -1,0 +1,1 @@
+"""Search engines behind the one service interface (see cms/search/service.py)."""

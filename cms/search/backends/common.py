@@ -1,0 +1,81 @@
+"""What both engines derive the same way from a document dict: texts, keys, vocabulary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..query import commune_key
+from ..text import fold, folded_tokens, normalize, tokens
+
+
+@dataclass
+class PreparedDocument:
+    doc_type: str
+    object_id: int
+    data: dict
+    title_f: str
+    title_e: str
+    alt_f: str
+    body_f: str
+    body_e: str
+    commune_keys: str
+    snippet_text: str
+
+    @property
+    def geo(self):
+        return self.data.get("geo")
+
+
+def prepare(doc_type: str, object_id: int, data: dict) -> PreparedDocument:
+    title = data.get("title") or ""
+    alt = " ".join(a for a in data.get("alt_titles") or [] if a)
+    body = data.get("body") or ""
+    keywords = [k for k in data.get("keywords") or [] if k]
+    extra = [data.get("commune_label") or "", *(data.get("commune_aliases") or [])]
+    matching = " ".join([body, *keywords, *extra])
+    keys = {commune_key(name) for name in extra if name}
+    for name in extra:  # "Dương Xá, Gia Lâm": the legacy commune and the legacy district
+        keys.update(commune_key(part) for part in name.split(",") if part.strip())
+    if data.get("commune"):
+        keys.add(data["commune"])
+    keys.discard("")
+    return PreparedDocument(
+        doc_type=doc_type,
+        object_id=object_id,
+        data=data,
+        title_f=fold(title),
+        title_e=normalize(title),
+        alt_f=fold(alt),
+        body_f=fold(matching),
+        body_e=normalize(matching),
+        commune_keys="|" + "|".join(sorted(keys)) + "|" if keys else "",
+        snippet_text=" ".join(p for p in [body, " · ".join(keywords)] if p) or title,
+    )
+
+
+def vocabulary(prepared: PreparedDocument) -> set[str]:
+    """Folded terms worth typo-correcting to (letters only, 2–60 characters)."""
+    words = set()
+    for text in (prepared.title_f, prepared.alt_f, prepared.body_f):
+        for word in folded_tokens(text):
+            if 2 <= len(word) <= 60 and word.isalpha() and word.isascii():
+                words.add(word)
+    return words
+
+
+@dataclass
+class ParsedQuery:
+    folded: list[str]
+    exact: list[str]  # same length as folded; the accented form as typed
+
+    @property
+    def empty(self) -> bool:
+        return not self.folded
+
+
+def parse_query(q: str) -> ParsedQuery:
+    folded = folded_tokens(q)[:12]
+    exact = tokens(q)[:12]
+    if len(exact) != len(folded):
+        exact = list(folded)
+    return ParsedQuery(folded=folded, exact=exact)

@@ -1,0 +1,603 @@
+"""The embedded search engine: SQLite FTS5, or PostgreSQL full text, over folded text.
+
+Text is folded in Python (`cms.search.text.fold`, which maps đ → d unlike SQLite's own
+`remove_diacritics`) and stored twice: folded (what matches) and normalised with its tones
+(what ranks exact-tone matches first). Per query token the match expression is
+"folded term, its typo corrections (from the vocabulary table) — or the exact accented term";
+multi-word queries add the whole phrase as an optional clause, and synonyms add whole
+alternative queries, so they raise the score of documents that also match them.
+
+One SQL statement returns a page of hits with the total count, a second one all facet counts:
+both read the matched set from a MATERIALIZED CTE, and each facet ignores its own filter
+(disjunctive facets).
+"""
+
+from __future__ import annotations
+
+import threading
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from ..models import IndexedDocument, IndexState, SearchTerm
+from ..query import PRICE_BUCKETS, Hit, SearchQuery, SearchResult, bounding_box, commune_key
+from ..text import edit_budget, expand_synonyms, highlight, snippet, within_edits
+from .common import ParsedQuery, PreparedDocument, parse_query, vocabulary
+
+DOC_TABLE = IndexedDocument._meta.db_table
+FTS_TABLE = "search_index_fts"
+#: bm25 column weights for title_f, title_e, alt_f, body_f, body_e.
+BM25_WEIGHTS = "10.0, 4.0, 6.0, 1.0, 0.6"
+MATCH_COLUMNS = "{title_f alt_f body_f}"
+EXACT_COLUMNS = "{title_e body_e}"
+TITLE_COLUMNS = "{title_f alt_f}"
+MAX_TYPO_CANDIDATES = 8
+MAX_SYNONYM_ALTERNATIVES = 4
+SUGGEST_LIMIT = 8
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+# --------------------------------------------------------------------------- #
+# Vocabulary (typo candidates), cached per process and per index version
+# --------------------------------------------------------------------------- #
+
+_vocab_lock = threading.Lock()
+_vocab: dict = {"version": None, "words": frozenset(), "by_length": {}}
+
+
+def index_version() -> int:
+    return IndexState.objects.filter(key="default").values_list("version", flat=True).first() or 0
+
+
+def bump_version() -> None:
+    updated = IndexState.objects.filter(key="default").update(version=F("version") + 1)
+    if not updated:
+        IndexState.objects.get_or_create(key="default", defaults={"version": 1})
+
+
+def _vocabulary():
+    version = index_version()
+    if _vocab["version"] != version:
+        with _vocab_lock:
+            words = frozenset(SearchTerm.objects.values_list("term", flat=True))
+            by_length: dict[int, list[str]] = {}
+            for word in words:
+                by_length.setdefault(len(word), []).append(word)
+            _vocab.update(version=version, words=words, by_length=by_length)
+    return _vocab
+
+
+def typo_candidates(term: str, vocab=None) -> list[str]:
+    """Vocabulary terms within the edit budget of `term` (empty when `term` is known)."""
+    budget = edit_budget(term)
+    if budget == 0 or not term.isalpha():
+        return []
+    vocab = vocab or _vocabulary()
+    if term in vocab["words"]:
+        return []
+    found = []
+    for length in range(len(term) - budget, len(term) + budget + 1):
+        for word in vocab["by_length"].get(length, ()):
+            if within_edits(term, word, budget):
+                found.append(word)
+    # Prefer single-edit corrections, then shorter words; keep the expression bounded.
+    found.sort(key=lambda w: (not within_edits(term, w, 1), abs(len(w) - len(term)), w))
+    return found[:MAX_TYPO_CANDIDATES]
+
+
+# --------------------------------------------------------------------------- #
+# Match expressions
+# --------------------------------------------------------------------------- #
+
+
+def _q(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _pg(term: str) -> str:
+    return "'" + term.replace("'", "''").replace("\\", "") + "'"
+
+
+def build_match(parsed: ParsedQuery, *, relaxed=False, suggest=False, typos=True, pg=False):
+    """The FTS5 MATCH string (or PostgreSQL tsquery text) for a parsed query."""
+    if parsed.empty:
+        return ""
+    vocab = _vocabulary() if typos else None
+    last = len(parsed.folded) - 1
+    groups = []
+    for i, (folded, exact) in enumerate(zip(parsed.folded, parsed.exact, strict=True)):
+        alternatives = [folded]
+        if typos:
+            alternatives += typo_candidates(folded, vocab)
+        prefix = i == last and (suggest or len(folded) >= 3)
+        groups.append(_group(alternatives, exact, folded, prefix, suggest, pg))
+    joiner = " | " if pg and relaxed else " & " if pg else " OR " if relaxed else " AND "
+    expression = "(" + joiner.join(groups) + ")"
+    if suggest:
+        return expression
+    extras = []
+    if len(parsed.folded) > 1:
+        extras.append(_phrase(parsed.folded, MATCH_COLUMNS, pg))
+        if parsed.exact != parsed.folded:
+            extras.append(_phrase(parsed.exact, EXACT_COLUMNS, pg))
+    for alternative in expand_synonyms(parsed.folded)[:MAX_SYNONYM_ALTERNATIVES]:
+        words = alternative.split()
+        inner = (" & " if pg else " AND ").join(
+            (_pg(w) if pg else f"{MATCH_COLUMNS} : {_q(w)}") for w in words
+        )
+        extras.append("(" + inner + ")")
+        if len(words) > 1:
+            extras.append(_phrase(words, MATCH_COLUMNS, pg))
+    if extras:
+        expression = "(" + (" | " if pg else " OR ").join([expression, *extras]) + ")"
+    return expression
+
+
+def _group(alternatives, exact, folded, prefix, suggest, pg) -> str:
+    if pg:
+        weights = "AB" if suggest else ""
+        parts = [f"{_pg(a)}{':' + weights if weights else ''}" for a in alternatives]
+        if prefix:
+            parts.append(f"{_pg(folded)}:*{weights}")
+        if exact != folded and not suggest:
+            parts.append(_pg(exact))
+        return "(" + " | ".join(parts) + ")"
+    columns = TITLE_COLUMNS if suggest else MATCH_COLUMNS
+    parts = [_q(a) for a in alternatives]
+    if prefix:
+        parts.append(_q(folded) + " *")
+    text = f"{columns} : (" + " OR ".join(parts) + ")"
+    if exact != folded and not suggest:
+        text = f"({text} OR {EXACT_COLUMNS} : {_q(exact)})"
+    return text
+
+
+def _phrase(words, columns, pg) -> str:
+    if pg:
+        return "(" + " <-> ".join(_pg(w) for w in words) + ")"
+    return f"{columns} : " + _q(" ".join(words))
+
+
+# --------------------------------------------------------------------------- #
+# Filters
+# --------------------------------------------------------------------------- #
+
+DISTANCE_SQL = (
+    "(12742.0 * ASIN(SQRT("
+    "POWER(SIN(RADIANS(d.lat - %s) / 2), 2) + "
+    "COS(RADIANS(%s)) * COS(RADIANS(d.lat)) * POWER(SIN(RADIANS(d.lon - %s) / 2), 2))))"
+)
+
+
+def build_filters(query: SearchQuery) -> dict[str, tuple[str, list]]:
+    """Named SQL conditions on the document table `d`; facets drop their own one."""
+    filters: dict[str, tuple[str, list]] = {}
+    if query.types:
+        filters["type"] = (_in("d.doc_type", query.types), list(query.types))
+    if query.categories:
+        groups = [c for c in query.categories if "." not in c]
+        subs = [c for c in query.categories if "." in c]
+        parts, params = [], []
+        if groups:
+            parts.append(_in("d.group_code", groups))
+            params += groups
+        if subs:
+            parts.append(_in("d.category", subs))
+            params += subs
+        filters["category"] = ("(" + " OR ".join(parts) + ")", params)
+    if query.stars:
+        filters["stars"] = (_in("d.stars", query.stars), list(query.stars))
+    if query.communes:
+        parts, params = [], []
+        for name in query.communes:
+            parts.append("d.commune_keys LIKE %s")
+            params.append("%|" + (name if name.isdigit() else commune_key(name)) + "|%")
+        filters["commune"] = ("(" + " OR ".join(parts) + ")", params)
+    if query.price_min is not None or query.price_max is not None:
+        parts, params = ["d.price IS NOT NULL"], []
+        if query.price_min is not None:
+            parts.append("d.price >= %s")
+            params.append(query.price_min)
+        if query.price_max is not None:
+            parts.append("d.price <= %s")
+            params.append(query.price_max)
+        filters["price"] = ("(" + " AND ".join(parts) + ")", params)
+    if query.in_stock:
+        filters["in_stock"] = ("d.in_stock = %s", [True])
+    if query.near:
+        lat, lon = query.near
+        min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, query.radius_km)
+        filters["near"] = (
+            "(d.lat BETWEEN %s AND %s AND d.lon BETWEEN %s AND %s AND " + DISTANCE_SQL + " <= %s)",
+            [min_lat, max_lat, min_lon, max_lon, lat, lat, lon, query.radius_km],
+        )
+    return filters
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(['%s'] * len(values))})"
+
+
+def _where(filters: dict, exclude: str | None = None, extra: str | None = None):
+    parts, params = [], []
+    for name, (sql, values) in filters.items():
+        if name != exclude:
+            parts.append(sql)
+            params += values
+    if extra:
+        parts.append(extra)
+    return (" WHERE " + " AND ".join(parts)) if parts else "", params
+
+
+# --------------------------------------------------------------------------- #
+# The engine
+# --------------------------------------------------------------------------- #
+
+
+class DatabaseEngine:
+    name = "database"
+
+    # --- writing ------------------------------------------------------------------------
+    @transaction.atomic
+    def index(self, prepared: list[PreparedDocument]) -> None:
+        if not prepared:
+            return
+        keys = {(p.doc_type, p.object_id): p for p in prepared}
+        existing = {}
+        for doc_type in {p.doc_type for p in prepared}:
+            ids = [p.object_id for p in prepared if p.doc_type == doc_type]
+            for row in IndexedDocument.objects.filter(doc_type=doc_type, object_id__in=ids):
+                existing[(row.doc_type, row.object_id)] = row
+        to_create, to_update = [], []
+        for key, item in keys.items():
+            row = existing.get(key) or IndexedDocument(doc_type=item.doc_type, object_id=key[1])
+            _fill(row, item)
+            (to_update if row.pk else to_create).append(row)
+        if to_update:
+            IndexedDocument.objects.bulk_update(to_update, UPDATE_FIELDS, batch_size=500)
+        if to_create:
+            IndexedDocument.objects.bulk_create(to_create, batch_size=500)
+        rows = to_update + to_create
+        by_key = {(r.doc_type, r.object_id): r.pk for r in rows}
+        text_rows = [
+            (by_key[key], p.title_f, p.title_e, p.alt_f, p.body_f, p.body_e)
+            for key, p in keys.items()
+        ]
+        with connection.cursor() as cursor:
+            if is_postgres():
+                cursor.executemany(
+                    f"UPDATE {DOC_TABLE} SET search_vector = "
+                    "setweight(to_tsvector('simple', %s), 'A') || "
+                    "setweight(to_tsvector('simple', %s), 'A') || "
+                    "setweight(to_tsvector('simple', %s), 'B') || "
+                    "setweight(to_tsvector('simple', %s), 'C') || "
+                    "setweight(to_tsvector('simple', %s), 'D') WHERE id = %s",
+                    [(*row[1:], row[0]) for row in text_rows],
+                )
+            else:
+                ids = [row[0] for row in text_rows]
+                for start in range(0, len(ids), 500):
+                    chunk = ids[start : start + 500]
+                    marks = ", ".join(["%s"] * len(chunk))
+                    cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", chunk)
+                cursor.executemany(
+                    f"INSERT INTO {FTS_TABLE} (rowid, title_f, title_e, alt_f, body_f, body_e) "
+                    "VALUES (%s, %s, %s, %s, %s, %s)",
+                    text_rows,
+                )
+        words = set().union(*(vocabulary(p) for p in prepared))
+        SearchTerm.objects.bulk_create(
+            [SearchTerm(term=w) for w in sorted(words)], ignore_conflicts=True, batch_size=500
+        )
+        bump_version()
+
+    @transaction.atomic
+    def remove(self, doc_type: str, object_ids) -> int:
+        ids = list(
+            IndexedDocument.objects.filter(
+                doc_type=doc_type, object_id__in=list(object_ids)
+            ).values_list("pk", flat=True)
+        )
+        if not ids:
+            return 0
+        if not is_postgres():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({', '.join(['%s'] * len(ids))})", ids
+                )
+        IndexedDocument.objects.filter(pk__in=ids).delete()
+        bump_version()
+        return len(ids)
+
+    @transaction.atomic
+    def clear(self) -> None:
+        if not is_postgres():
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {FTS_TABLE}")
+        IndexedDocument.objects.all().delete()
+        SearchTerm.objects.all().delete()
+        bump_version()
+
+    def indexed_ids(self, doc_type: str) -> set[int]:
+        return set(
+            IndexedDocument.objects.filter(doc_type=doc_type).values_list("object_id", flat=True)
+        )
+
+    def mark_rebuilt(self) -> None:
+        IndexState.objects.update_or_create(key="default", defaults={"rebuilt_at": timezone.now()})
+
+    def status(self) -> dict:
+        state = IndexState.objects.filter(key="default").first()
+        counts = {}
+        for doc_type in IndexedDocument.objects.values_list("doc_type", flat=True).distinct():
+            counts[doc_type] = IndexedDocument.objects.filter(doc_type=doc_type).count()
+        return {
+            "engine": self.name,
+            "documents": counts,
+            "terms": SearchTerm.objects.count(),
+            "version": state.version if state else 0,
+            "rebuilt_at": state.rebuilt_at if state else None,
+        }
+
+    # --- reading ------------------------------------------------------------------------
+    def _matched_cte(self, match: str) -> tuple[str, list]:
+        if is_postgres():
+            return (
+                "WITH m AS MATERIALIZED (SELECT d.id, ts_rank(d.search_vector, tq.query) AS rank "
+                f"FROM {DOC_TABLE} d, to_tsquery('simple', %s) AS tq(query) "
+                "WHERE d.search_vector @@ tq.query) ",
+                [match],
+            )
+        return (
+            f"WITH m AS MATERIALIZED (SELECT rowid AS id, -bm25({FTS_TABLE}, {BM25_WEIGHTS}) "
+            f"AS rank FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) ",
+            [match],
+        )
+
+    def search(self, query: SearchQuery, type_labels: dict[str, str]) -> SearchResult:
+        parsed = parse_query(query.q)
+        filters = build_filters(query)
+        match = build_match(parsed, pg=is_postgres()) if not parsed.empty else ""
+        rows, count = self._page(match, filters, query)
+        if count == 0 and len(parsed.folded) > 1:
+            match = build_match(parsed, relaxed=True, pg=is_postgres())
+            rows, count = self._page(match, filters, query)
+        facets = self._facets(match, filters, query, type_labels)
+        hits = [self._hit(row, query) for row in rows]
+        return SearchResult(query=query, count=count, hits=hits, facets=facets, engine=self.name)
+
+    def _source(self, match: str) -> tuple[str, str, list]:
+        """(WITH clause, FROM clause, params) for matched or all documents."""
+        if match:
+            cte, params = self._matched_cte(match)
+            return cte, f"FROM m JOIN {DOC_TABLE} d ON d.id = m.id", params
+        return "", f"FROM {DOC_TABLE} d", []
+
+    def _page(self, match: str, filters: dict, query: SearchQuery):
+        cte, source, params = self._source(match)
+        where, where_params = _where(filters)
+        score = "m.rank * d.boost" if match else "d.boost"
+        distance, distance_params = "NULL", []
+        if query.near:
+            lat, lon = query.near
+            distance, distance_params = DISTANCE_SQL, [lat, lat, lon]
+            order = "distance ASC, score DESC, d.id"
+        else:
+            order = "score DESC, d.title, d.id"
+        sql = (
+            f"{cte}SELECT d.doc_type, d.object_id, d.title, d.url, d.body, {score} AS score, "
+            f"{distance} AS distance, COUNT(*) OVER () AS total "
+            f"{source}{where} ORDER BY {order} LIMIT %s OFFSET %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                sql, params + distance_params + where_params + [query.page_size, query.offset]
+            )
+            rows = cursor.fetchall()
+            if rows:
+                return rows, rows[0][-1]
+            if query.page == 1:
+                return [], 0
+            cursor.execute(f"{cte}SELECT COUNT(*) {source}{where}", params + where_params)
+            return [], cursor.fetchone()[0]
+
+    def _facets(self, match, filters, query, type_labels) -> dict[str, list[dict]]:
+        cte, source, params = self._source(match)
+        price_case = (
+            "CASE "
+            + " ".join(
+                "WHEN "
+                + " AND ".join(
+                    ([f"d.price >= {low}"] if low is not None else [])
+                    + ([f"d.price < {high}"] if high is not None else [])
+                )
+                + f" THEN '{value}'"
+                for value, low, high in PRICE_BUCKETS
+            )
+            + " END"
+        )
+        specs = [
+            ("type", "d.doc_type", "''", None),
+            ("category", "d.group_code", "MAX(d.group_label)", "d.group_code <> ''"),
+            ("stars", "CAST(d.stars AS VARCHAR(10))", "''", "d.stars IS NOT NULL"),
+            ("commune", "d.commune", "MAX(d.commune_label)", "d.commune <> ''"),
+            ("price", price_case, "''", "d.price IS NOT NULL"),
+            ("in_stock", "'1'", "''", "d.in_stock = %s"),
+        ]
+        parts, all_params = [], list(params)
+        for name, value, label, extra in specs:
+            where, where_params = _where(filters, exclude=name, extra=extra)
+            if name == "in_stock":
+                where_params = where_params + [True]
+            group = "" if name == "in_stock" else f" GROUP BY {value}"
+            parts.append(
+                f"SELECT CAST('{name}' AS VARCHAR(20)) AS facet, CAST({value} AS VARCHAR(200)), "
+                f"CAST({label} AS VARCHAR(200)), COUNT(*) {source}{where}{group}"
+            )
+            all_params += where_params
+        sql = cte + " UNION ALL ".join(parts)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, all_params)
+            rows = cursor.fetchall()
+        return format_facets(rows, query, type_labels)
+
+    def _hit(self, row, query: SearchQuery) -> Hit:
+        doc_type, object_id, title, url, body, score, distance, _total = row
+        text = body or title
+        return Hit(
+            type=doc_type,
+            id=object_id,
+            title=title,
+            url=url,
+            snippet=snippet(text, query.q, 160) if query.q else snippet(text, "", 160),
+            score=float(score or 0),
+            title_html=highlight(title, query.q) if query.q else "",
+            distance_km=float(distance) if distance is not None else None,
+        )
+
+    def suggest(self, q: str, limit: int = SUGGEST_LIMIT) -> list[dict]:
+        parsed = parse_query(q)
+        if parsed.empty:
+            return []
+        pg = is_postgres()
+        for typos in (False, True):
+            match = build_match(parsed, suggest=True, typos=typos, pg=pg)
+            rows = self._suggest_rows(match, limit, pg)
+            if rows:
+                break
+        return [{"type": t, "title": title, "url": url} for t, title, url in rows]
+
+    def _suggest_rows(self, match: str, limit: int, pg: bool):
+        if pg:
+            sql = (
+                f"SELECT d.doc_type, d.title, d.url FROM {DOC_TABLE} d, "
+                "to_tsquery('simple', %s) AS tq(query) WHERE d.search_vector @@ tq.query "
+                "ORDER BY ts_rank(d.search_vector, tq.query) * d.boost DESC, "
+                "LENGTH(d.title), d.id LIMIT %s"
+            )
+        else:
+            sql = (
+                f"WITH m AS MATERIALIZED (SELECT rowid AS id, -bm25({FTS_TABLE}, {BM25_WEIGHTS}) "
+                f"AS rank FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) "
+                f"SELECT d.doc_type, d.title, d.url FROM m JOIN {DOC_TABLE} d ON d.id = m.id "
+                "ORDER BY m.rank * d.boost DESC, LENGTH(d.title), d.id LIMIT %s"
+            )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [match, limit])
+            return cursor.fetchall()
+
+
+UPDATE_FIELDS = [
+    "title",
+    "url",
+    "body",
+    "boost",
+    "category",
+    "category_label",
+    "group_code",
+    "group_label",
+    "stars",
+    "commune",
+    "commune_label",
+    "commune_keys",
+    "price",
+    "in_stock",
+    "lat",
+    "lon",
+    "updated_at",
+]
+
+
+def _fill(row: IndexedDocument, item: PreparedDocument) -> None:
+    data = item.data
+    geo = data.get("geo") or (None, None)
+    row.title = (data.get("title") or "")[:255]
+    row.url = (data.get("url") or "")[:500]
+    row.body = item.snippet_text
+    row.boost = float(data.get("boost") or 1.0)
+    row.category = data.get("category") or ""
+    row.category_label = data.get("category_label") or ""
+    row.group_code = data.get("group") or ""
+    row.group_label = data.get("group_label") or ""
+    row.stars = data.get("stars")
+    row.commune = data.get("commune") or ""
+    row.commune_label = data.get("commune_label") or ""
+    row.commune_keys = item.commune_keys
+    row.price = data.get("price")
+    row.in_stock = data.get("in_stock")
+    row.lat, row.lon = geo
+    row.updated_at = timezone.now()
+
+
+def format_facets(rows, query: SearchQuery, type_labels: dict[str, str]) -> dict[str, list[dict]]:
+    """Facet rows (facet, value, label, count) → the API's facet lists, in a stable order."""
+    from django.utils.translation import gettext as _
+
+    facets: dict[str, list[dict]] = {
+        "type": [],
+        "category": [],
+        "stars": [],
+        "commune": [],
+        "price": [],
+        "in_stock": [],
+    }
+    selected_communes = {c if c.isdigit() else commune_key(c) for c in query.communes}
+    for facet, value, label, count in rows:
+        if value is None or not count:
+            continue
+        if facet == "type":
+            entry = {"value": value, "label": str(type_labels.get(value, value))}
+            entry["selected"] = value in query.types
+        elif facet == "category":
+            entry = {"value": value, "label": label or value}
+            entry["selected"] = value in query.categories
+        elif facet == "stars":
+            entry = {"value": int(value), "label": _("%(n)s sao") % {"n": value}}
+            entry["selected"] = int(value) in query.stars
+        elif facet == "commune":
+            entry = {"value": value, "label": label or value}
+            entry["selected"] = (
+                value in selected_communes or commune_key(label) in selected_communes
+            )
+        elif facet == "price":
+            low, _sep, high = value.partition("-")
+            entry = {
+                "value": value,
+                "min": int(low) if low else None,
+                "max": (int(high) - 1) if high else None,
+                "label": price_label(int(low) if low else None, int(high) if high else None),
+            }
+            entry["selected"] = entry["min"] == query.price_min and entry["max"] == query.price_max
+        else:
+            entry = {"value": "1", "label": _("Còn hàng"), "selected": query.in_stock}
+        entry["count"] = int(count)
+        facets[facet].append(entry)
+    facets["category"].sort(key=lambda e: _roman_key(e["value"]))
+    facets["stars"].sort(key=lambda e: -e["value"])
+    facets["commune"].sort(key=lambda e: (-e["count"], e["label"]))
+    order = [value for value, _low, _high in PRICE_BUCKETS]
+    facets["price"].sort(key=lambda e: order.index(e["value"]))
+    facets["type"].sort(key=lambda e: -e["count"])
+    return facets
+
+
+def _roman_key(code: str) -> int:
+    roman = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6}
+    return roman.get(code, 99)
+
+
+def price_label(low: int | None, high: int | None) -> str:
+    from django.utils.translation import gettext as _
+
+    def vnd(n: int) -> str:
+        return f"{n:,}".replace(",", ".") + " ₫"
+
+    if low is None:
+        return _("Dưới %(p)s") % {"p": vnd(high)}
+    if high is None:
+        return _("Từ %(p)s") % {"p": vnd(low)}
+    return f"{vnd(low)} – {vnd(high)}"

@@ -1,0 +1,107 @@
+"""Where apps register what they want searchable.
+
+The search service knows no product or tour fields: each app describes its objects with a
+`SearchDocument` subclass in its own `search.py` and registers it::
+
+    @register
+    class ProductDocument(SearchDocument):
+        doc_type = "product"
+        label = _("Sản phẩm")
+        model = ProductPage
+
+        def to_document(self, obj) -> dict: ...
+
+`to_document` returns a plain dict with these keys (all but title and url optional):
+
+    title            str, shown and weighted most
+    alt_titles       list[str], other names (English name…), weighted next
+    body             str, descriptive text (plain text; used for snippets)
+    keywords         list[str], extra matching text (category, commune, producer names…)
+    url              str
+    boost            float (default 1.0)
+    category, category_label, group, group_label      OCOP category and its group
+    stars            int | None
+    commune, commune_label                            current commune code and name
+    commune_aliases  list[str], other names of the commune (legacy commune, district…)
+    price            int | None (lowest price, VND)
+    in_stock         bool | None
+    geo              (lat, lon) | None
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+_registry: dict[str, SearchDocument] = {}
+
+
+class SearchDocument:
+    doc_type: str = ""
+    label = ""
+    model = None
+
+    def get_queryset(self):
+        """Every object that belongs in the index (live and public for pages)."""
+        queryset = self.model._default_manager.all()
+        if hasattr(queryset, "live"):
+            queryset = queryset.live().public()
+        return queryset
+
+    def to_document(self, obj) -> dict:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def batches(self, size: int = 500) -> Iterable[list]:
+        """The queryset in primary-key order, in lists of `size` (bounded memory)."""
+        queryset = self.get_queryset().order_by("pk")
+        last = None
+        while True:
+            chunk = queryset if last is None else queryset.filter(pk__gt=last)
+            items = list(chunk[:size])
+            if not items:
+                return
+            yield items
+            last = items[-1].pk
+
+    def count(self) -> int:
+        return self.get_queryset().count()
+
+    def get_object(self, pk):
+        """The object if it should be indexed, else None (unpublished, private, deleted)."""
+        return self.get_queryset().filter(pk=pk).first()
+
+    def handles(self, obj) -> bool:
+        return self.model is not None and isinstance(obj, self.model)
+
+
+def register(cls: type[SearchDocument]) -> type[SearchDocument]:
+    if not cls.doc_type:
+        raise ValueError(f"{cls.__name__} needs a doc_type")
+    _registry[cls.doc_type] = cls()
+    return cls
+
+
+def documents() -> list[SearchDocument]:
+    return list(_registry.values())
+
+
+def get_document(doc_type: str) -> SearchDocument | None:
+    return _registry.get(doc_type)
+
+
+def document_for(obj) -> SearchDocument | None:
+    """The registered document for a model instance (exact class first, then subclasses)."""
+    for document in _registry.values():
+        if document.model is type(obj):
+            return document
+    for document in _registry.values():
+        if document.handles(obj):
+            return document
+    return None
+
+
+def schedule_update(doc_type: str, object_ids: Iterable[int]) -> None:
+    """Re-index (or drop, if no longer indexable) these objects in a background task,
+    once the current transaction commits. Apps call this from their own signal handlers."""
+    from .tasks import schedule
+
+    schedule(doc_type, list(object_ids))

@@ -1,0 +1,112 @@
+"""Thin views over the search service: the JSON API and the server-rendered search page."""
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from . import service
+from .query import MAX_PAGE, SearchParamError
+
+
+def _json(data: dict, status: int = 200) -> JsonResponse:
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def api_search(request):
+    try:
+        result = service.search(request.GET)
+    except SearchParamError as error:
+        return _json({"error": error.message, "param": error.param}, status=400)
+    return _json(result.to_json())
+
+
+@require_GET
+def api_suggest(request):
+    q = request.GET.get("q", "")
+    if len(q) > 100:
+        return _json({"error": _("Từ khoá quá dài (tối đa 100 ký tự)."), "param": "q"}, 400)
+    return _json({"suggestions": service.suggest(q)})
+
+
+def _querystring(params, **changes) -> str:
+    query = params.copy()
+    query.pop("page", None)
+    for name, value in changes.items():
+        if value is None:
+            query.pop(name, None)
+        elif isinstance(value, list):
+            query.setlist(name, value)
+        else:
+            query[name] = value
+    return "?" + query.urlencode() if query else "?"
+
+
+def _toggle_list(params, name: str, value: str) -> str:
+    current = [v for item in params.getlist(name) for v in item.split(",") if v]
+    if value in current:
+        current.remove(value)
+    else:
+        current.append(value)
+    return _querystring(params, **{name: current or None})
+
+
+def facet_links(params, facets: dict) -> dict:
+    """Each facet entry gets the URL that toggles it (the page works without JavaScript)."""
+    linked = {}
+    for name, entries in facets.items():
+        out = []
+        for entry in entries:
+            entry = dict(entry)
+            value = str(entry["value"])
+            if name == "price":
+                if entry["selected"]:
+                    entry["url"] = _querystring(params, price_min=None, price_max=None)
+                else:
+                    entry["url"] = _querystring(
+                        params,
+                        price_min=str(entry["min"]) if entry["min"] is not None else None,
+                        price_max=str(entry["max"]) if entry["max"] is not None else None,
+                    )
+            elif name == "in_stock":
+                entry["url"] = _querystring(params, in_stock=None if entry["selected"] else "1")
+            elif name == "commune":
+                entry["url"] = _querystring(params, commune=None if entry["selected"] else [value])
+            else:
+                entry["url"] = _toggle_list(params, name, value)
+            out.append(entry)
+        linked[name] = out
+    return linked
+
+
+FACET_TITLES = {
+    "type": "Loại",
+    "category": "Nhóm OCOP",
+    "stars": "Hạng sao",
+    "commune": "Xã/phường",
+    "price": "Khoảng giá",
+    "in_stock": "Tình trạng",
+}
+
+
+def search_page(request):
+    error = None
+    result = None
+    try:
+        result = service.search(request.GET)
+    except SearchParamError as exc:
+        error = exc.message
+    context = {"q": request.GET.get("q", ""), "error": error, "result": result}
+    if result is not None:
+        facets = facet_links(request.GET, result.facets)
+        context["facet_groups"] = [
+            (name, _(FACET_TITLES[name]), facets[name]) for name in FACET_TITLES if facets[name]
+        ]
+        page = result.query.page
+        if page > 1:
+            context["prev_url"] = _querystring(request.GET) + f"&page={page - 1}"
+        if page < min(result.num_pages, MAX_PAGE):
+            context["next_url"] = _querystring(request.GET) + f"&page={page + 1}"
+        context["clear_url"] = _querystring(request.GET.__class__(""), q=context["q"] or None)
+    return render(request, "search/search_page.html", context, status=400 if error else 200)

@@ -1,0 +1,88 @@
+"""The product search document, registered with the site search (cms/search).
+
+Also keeps the index in step with what pages' own signals do not cover: stock changes
+(StockItem is a plain model) and producer renames (products show their producer's name).
+"""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+from wagtail.signals import page_published
+
+from cms.search.registry import SearchDocument, register, schedule_update
+
+from .models import ProducerPage, ProductPage, ProductVariant, StockItem
+from .stock import in_stock_condition
+
+
+@register
+class ProductDocument(SearchDocument):
+    doc_type = "product"
+    label = _("Sản phẩm OCOP")
+    model = ProductPage
+
+    def get_queryset(self):
+        return (
+            ProductPage.objects.live()
+            .public()
+            .select_related("category__parent", "origin_commune", "producer")
+            .prefetch_related("origin_commune__legacy_names")
+            .annotate(has_stock=in_stock_condition())
+        )
+
+    def to_document(self, page: ProductPage) -> dict:
+        category = page.category
+        group = category.group
+        commune = page.origin_commune
+        producer = page.producer
+        stars = page.ocop_stars
+        keywords = [
+            category.name,
+            category.name_en,
+            group.name if group != category else "",
+            group.name_en if group != category else "",
+            producer.title if producer else "",
+            f"OCOP {stars} sao" if stars else "",
+        ]
+        aliases = []
+        if commune is not None:
+            for legacy in commune.legacy_names.all():
+                aliases.append(f"{legacy.legacy_commune}, {legacy.legacy_district}")
+        has_stock = getattr(page, "has_stock", None)
+        if has_stock is None:
+            has_stock = ProductPage.objects.filter(pk=page.pk).filter(in_stock_condition()).exists()
+        boost = 1.0 + (0.04 * stars if stars else 0.0) + (0.05 if page.featured else 0.0)
+        return {
+            "title": page.title,
+            "alt_titles": [page.name_en],
+            "body": " ".join(p for p in [page.summary, strip_tags(page.body or "")] if p),
+            "keywords": [k for k in keywords if k],
+            "url": page.url or "",
+            "boost": boost,
+            "category": category.code,
+            "category_label": category.name,
+            "group": group.code,
+            "group_label": group.name,
+            "stars": stars,
+            "commune": commune.code if commune else "",
+            "commune_label": commune.name if commune else "",
+            "commune_aliases": aliases,
+            "price": page.min_price,
+            "in_stock": bool(has_stock),
+            "geo": None,
+        }
+
+
+@receiver(post_save, sender=StockItem)
+def stock_changed(sender, instance, **kwargs):
+    """In-stock is a facet: re-index the product whose variant this SKU is."""
+    page_ids = ProductVariant.objects.filter(sku=instance.sku).values_list("page_id", flat=True)
+    schedule_update(ProductDocument.doc_type, list(page_ids))
+
+
+@receiver(page_published, sender=ProducerPage)
+def producer_published(sender, instance, **kwargs):
+    """Products carry their producer's name: re-index them when the producer changes."""
+    ids = ProductPage.objects.child_of(instance).values_list("pk", flat=True)
+    schedule_update(ProductDocument.doc_type, list(ids))
