@@ -20,6 +20,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("sitemap.xml", sitemap),
     path("", include(product_urls)),
+    path("", include("cms.search.urls")),
     path("", include(tour_urls)),
 ]
 

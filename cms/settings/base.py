@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "products",
     "shop",
     "tours",
+    "cms.search",
     "wagtail.api.v2",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

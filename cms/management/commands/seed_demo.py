@@ -9,6 +9,7 @@ from django.db import transaction
 
 from cms import demo as site_demo
 from cms.demo_data import load
+from cms.search import service as search_service
 from products import demo as product_demo
 from products import roles as product_roles
 from tours import demo as tour_demo
@@ -47,6 +48,7 @@ class Command(BaseCommand):
                 extra = product_demo.load_extra_products(extra_products, producers, collection)
         username, made = site_demo.ensure_admin(password)
         logins = product_roles.ensure_roles_and_logins(password)  # issue 3: groups + logins
+        search_service.rebuild()  # issue 5: leave the search index built
 
         self.stdout.write(
             self.style.SUCCESS(
