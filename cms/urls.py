@@ -21,6 +21,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap),
     path("", include(product_urls)),
     path("", include("cms.search.urls")),
+    path("shop/", include("shop.urls")),
     path("", include(tour_urls)),
 ]
 

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ShopConfig(AppConfig):
     name = "shop"
     verbose_name = "Cửa hàng"
+
+    def ready(self):
+        from . import signals  # noqa: F401

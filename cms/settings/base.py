@@ -200,3 +200,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Shop (issue 4): payments and limits. With no STRIPE_SECRET_KEY card payment is unavailable and
+# the shop still sells by cash on delivery and VietQR bank transfer.
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")  # empty: the real https://api.stripe.com
+STRIPE_SESSION_MINUTES = int(os.environ.get("STRIPE_SESSION_MINUTES", "30"))
+VIETQR_BANK_BIN = os.environ.get("VIETQR_BANK_BIN", "970436")  # demo default: Vietcombank
+VIETQR_ACCOUNT = os.environ.get("VIETQR_ACCOUNT", "0011001234567")
+VIETQR_ACCOUNT_NAME = os.environ.get("VIETQR_ACCOUNT_NAME", "SO NN VA PTNT HA NOI (DEMO)")
+SHOP_MAX_QUANTITY = int(os.environ.get("SHOP_MAX_QUANTITY", "99"))
+SHOP_DELIVERY_FEE = int(os.environ.get("SHOP_DELIVERY_FEE", "30000"))
+SHOP_FREE_DELIVERY_FROM = int(os.environ.get("SHOP_FREE_DELIVERY_FROM", "500000"))

@@ -14,3 +14,10 @@ STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
     "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
 ALLOWED_HOSTS = ["*"]
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not SQLite's shared in-memory database: tests that run threads against the
+    # database (shop stock races) need real file locking and the busy timeout.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.mkdtemp(prefix="ocop-test-db-")) / "test.sqlite3")  # noqa: F405
+    }

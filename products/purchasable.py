@@ -1,0 +1,84 @@
+"""The purchasable-variant interface: the only door through which the shop reads the catalogue.
+
+The shop asks by SKU and gets plain, immutable records (title, variant label, unit price in whole
+đồng, producer, stock available right now). Only variants of live product pages are purchasable.
+The shop never imports products.models; products never imports the shop.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .models import ProducerPage, ProductVariant
+from .stock import availability
+
+
+@dataclass(frozen=True)
+class Purchasable:
+    sku: str
+    title: str
+    variant_label: str
+    unit_price: int
+    producer_id: int
+    producer_title: str
+    producer_slug: str
+    available: int
+    product_id: int
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.title} — {self.variant_label}"
+
+
+def get_purchasables(skus: Iterable[str]) -> dict[str, Purchasable]:
+    """Purchasable records for the given SKUs; unknown, unpublished or producer-less SKUs are
+    simply absent from the result."""
+    skus = {str(s) for s in skus if s}
+    if not skus:
+        return {}
+    variants = (
+        ProductVariant.objects.filter(
+            sku__in=skus, page__live=True, page__producer__isnull=False
+        )
+        .select_related("page", "page__producer")
+        .only(
+            "sku",
+            "label",
+            "price",
+            "page__id",
+            "page__title",
+            "page__producer__id",
+            "page__producer__title",
+            "page__producer__slug",
+        )
+    )
+    free = availability(skus)
+    return {
+        v.sku: Purchasable(
+            sku=v.sku,
+            title=v.page.title,
+            variant_label=v.label,
+            unit_price=int(v.price),
+            producer_id=v.page.producer.pk,
+            producer_title=v.page.producer.title,
+            producer_slug=v.page.producer.slug,
+            available=free.get(v.sku, 0),
+            product_id=v.page.pk,
+        )
+        for v in variants
+    }
+
+
+def get_purchasable(sku: str) -> Purchasable | None:
+    return get_purchasables([sku]).get(sku)
+
+
+def producer_ids_for_slugs(slugs: Iterable[str]) -> set[int]:
+    """Producer ids for producer page slugs (used to resolve "Producer: <slug>" groups)."""
+    slugs = {s for s in slugs if s}
+    if not slugs:
+        return set()
+    return set(ProducerPage.objects.filter(slug__in=slugs).values_list("pk", flat=True))
+
+
+def producer_titles(ids: Iterable[int]) -> dict[int, str]:
+    return dict(ProducerPage.objects.filter(pk__in=set(ids)).values_list("pk", "title"))

@@ -1,0 +1,229 @@
+"""Pricing a cart and placing an order. Prices, fees and totals are always computed here, on the
+server, from the catalogue — never taken from the buyer's POST."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from products.purchasable import Purchasable, get_purchasables
+
+from . import emails
+from .models import Order, OrderLine, OrderShipment, OrderStatusChange
+from .stock import InsufficientStock, reserve
+
+
+class CheckoutError(Exception):
+    def __init__(self, messages):
+        self.messages = [messages] if isinstance(messages, str) else list(messages)
+        super().__init__("; ".join(self.messages))
+
+
+@dataclass
+class PricedLine:
+    item: Purchasable
+    quantity: int
+
+    @property
+    def line_total(self) -> int:
+        return self.item.unit_price * self.quantity
+
+
+@dataclass
+class ProducerGroup:
+    producer_id: int
+    producer_title: str
+    producer_slug: str
+    lines: list[PricedLine] = field(default_factory=list)
+    method: str = OrderShipment.Method.DELIVERY
+
+    @property
+    def subtotal(self) -> int:
+        return sum(line.line_total for line in self.lines)
+
+    @property
+    def fee(self) -> int:
+        return shipping_fee(self.method, self.subtotal)
+
+
+@dataclass
+class PricedCart:
+    groups: list[ProducerGroup]
+    problems: list[str]
+
+    @property
+    def subtotal(self) -> int:
+        return sum(g.subtotal for g in self.groups)
+
+    @property
+    def shipping_total(self) -> int:
+        return sum(g.fee for g in self.groups)
+
+    @property
+    def total(self) -> int:
+        return self.subtotal + self.shipping_total
+
+    @property
+    def count(self) -> int:
+        return sum(line.quantity for g in self.groups for line in g.lines)
+
+    @property
+    def lines(self) -> list[PricedLine]:
+        return [line for g in self.groups for line in g.lines]
+
+
+def shipping_fee(method: str, subtotal: int) -> int:
+    """The delivery fee table: a flat fee per producer part, free from a threshold; pickup is free."""
+    if method == OrderShipment.Method.PICKUP:
+        return 0
+    if subtotal >= settings.SHOP_FREE_DELIVERY_FROM:
+        return 0
+    return settings.SHOP_DELIVERY_FEE
+
+
+def validate_quantity(value, available: int | None = None) -> int:
+    """A positive whole number, at most SHOP_MAX_QUANTITY and (if given) what is available."""
+    try:
+        quantity = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise CheckoutError(_("Số lượng phải là số nguyên dương."))
+    if str(value).strip() != str(quantity) or quantity <= 0:
+        raise CheckoutError(_("Số lượng phải là số nguyên dương."))
+    if quantity > settings.SHOP_MAX_QUANTITY:
+        raise CheckoutError(
+            _("Mỗi sản phẩm chỉ đặt tối đa %(n)s đơn vị.") % {"n": settings.SHOP_MAX_QUANTITY}
+        )
+    if available is not None and quantity > available:
+        if available <= 0:
+            raise CheckoutError(_("Sản phẩm này đã hết hàng."))
+        raise CheckoutError(_("Chỉ còn %(n)s đơn vị trong kho.") % {"n": available})
+    return quantity
+
+
+def price_cart(items: Mapping[str, int], shipping: Mapping[int, str] | None = None) -> PricedCart:
+    """Group cart items by producer with current prices; report what can no longer be bought."""
+    found = get_purchasables(items.keys())
+    groups: dict[int, ProducerGroup] = {}
+    problems = []
+    for sku, quantity in items.items():
+        item = found.get(sku)
+        if item is None:
+            problems.append(_("Một sản phẩm trong giỏ không còn được bán (%(sku)s).") % {"sku": sku})
+            continue
+        if quantity > item.available:
+            problems.append(
+                _("%(name)s: chỉ còn %(n)s đơn vị.") % {"name": item.display_name, "n": item.available}
+            )
+        group = groups.setdefault(
+            item.producer_id,
+            ProducerGroup(item.producer_id, item.producer_title, item.producer_slug),
+        )
+        if shipping and item.producer_id in shipping:
+            group.method = shipping[item.producer_id]
+        group.lines.append(PricedLine(item, quantity))
+    ordered = sorted(groups.values(), key=lambda g: g.producer_title)
+    return PricedCart(ordered, problems)
+
+
+@dataclass
+class Address:
+    recipient: str
+    phone: str  # already normalised
+    commune_id: int
+    street: str
+    email: str = ""
+    note: str = ""
+
+
+def place_order(
+    *,
+    items: Mapping[str, int],
+    address: Address,
+    shipping: Mapping[int, str],
+    payment_method: str,
+    user=None,
+) -> Order:
+    """Create the order and reserve its stock atomically; either all of it happens or nothing."""
+    from .payments import get_method
+
+    if not items:
+        raise CheckoutError(_("Giỏ hàng đang trống."))
+    method = get_method(payment_method)
+    if method is None or not method.available():
+        raise CheckoutError(_("Hình thức thanh toán này hiện không dùng được."))
+    clean = {}
+    for sku, quantity in items.items():
+        clean[str(sku)] = validate_quantity(quantity)
+    priced = price_cart(clean)
+    missing = [sku for sku in clean if sku not in {ln.item.sku for ln in priced.lines}]
+    if missing:
+        raise CheckoutError(
+            _("Sản phẩm không còn được bán: %(skus)s.") % {"skus": ", ".join(sorted(missing))}
+        )
+    for group in priced.groups:
+        chosen = shipping.get(group.producer_id)
+        if chosen not in OrderShipment.Method.values:
+            raise CheckoutError(
+                _("Chọn hình thức nhận hàng cho %(p)s.") % {"p": group.producer_title}
+            )
+        group.method = chosen
+
+    with transaction.atomic():
+        try:
+            reserve((line.item.sku, line.quantity) for line in priced.lines)
+        except InsufficientStock as exc:
+            item = next(ln.item for ln in priced.lines if ln.item.sku == exc.sku)
+            if exc.available <= 0:
+                msg = _("%(name)s vừa hết hàng.") % {"name": item.display_name}
+            else:
+                msg = _("%(name)s chỉ còn %(n)s đơn vị.") % {
+                    "name": item.display_name,
+                    "n": exc.available,
+                }
+            raise CheckoutError(msg)
+        order = Order.objects.create(
+            user=user if user is not None and user.is_authenticated else None,
+            status=method.initial_status,
+            payment_method=method.code,
+            recipient=address.recipient,
+            phone=address.phone,
+            email=address.email,
+            commune_id=address.commune_id,
+            street=address.street,
+            note=address.note,
+            subtotal=priced.subtotal,
+            shipping_total=priced.shipping_total,
+            total=priced.total,
+        )
+        for group in priced.groups:
+            shipment = OrderShipment.objects.create(
+                order=order,
+                producer_id=group.producer_id,
+                producer_title=group.producer_title,
+                producer_slug=group.producer_slug,
+                method=group.method,
+                fee=group.fee,
+            )
+            OrderLine.objects.bulk_create(
+                OrderLine(
+                    order=order,
+                    shipment=shipment,
+                    sku=line.item.sku,
+                    title=line.item.title,
+                    variant_label=line.item.variant_label,
+                    unit_price=line.item.unit_price,
+                    quantity=line.quantity,
+                )
+                for line in group.lines
+            )
+        OrderStatusChange.objects.create(
+            order=order,
+            old_status="",
+            new_status=order.status,
+            note=_("Đặt hàng"),
+            user=order.user,
+        )
+        transaction.on_commit(lambda: emails.send_order_email(order.pk, "placed"))
+    return order

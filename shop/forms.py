@@ -1,0 +1,106 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from products.reference import Commune
+
+from .models import OrderShipment
+from .payments import all_methods
+from .phone import normalise_phone
+
+
+class CartLineForm(forms.Form):
+    sku = forms.SlugField(max_length=64)
+    quantity = forms.CharField(max_length=6)
+
+
+class CheckoutForm(forms.Form):
+    recipient = forms.CharField(label=_("Họ tên người nhận"), max_length=100)
+    phone = forms.CharField(
+        label=_("Số điện thoại"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("Email (để nhận xác nhận đơn)"),
+        required=False,
+        error_messages={"invalid": _("Địa chỉ email không hợp lệ.")},
+    )
+    province = forms.CharField(
+        label=_("Tỉnh/thành phố"),
+        initial="Hà Nội",
+        disabled=True,
+        required=False,
+        help_text=_("Hiện chỉ giao hàng trong Hà Nội."),
+    )
+    commune = forms.ModelChoiceField(
+        label=_("Xã/phường (theo địa giới từ 01/7/2025)"),
+        queryset=Commune.objects.order_by("name"),
+        empty_label=_("— Chọn xã/phường —"),
+        error_messages={"invalid_choice": _("Xã/phường không hợp lệ.")},
+    )
+    street = forms.CharField(label=_("Số nhà, tên đường/thôn/xóm"), max_length=200)
+    note = forms.CharField(
+        label=_("Ghi chú cho đơn hàng"), max_length=500, required=False, widget=forms.Textarea(
+            attrs={"rows": 2}
+        )
+    )
+    payment_method = forms.ChoiceField(label=_("Hình thức thanh toán"), widget=forms.RadioSelect)
+    accept_terms = forms.BooleanField(
+        label=_("Tôi đồng ý với điều khoản mua hàng và chính sách đổi trả."),
+        error_messages={"required": _("Bạn cần đồng ý điều khoản và chính sách đổi trả.")},
+    )
+
+    def __init__(self, *args, groups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("recipient", "phone", "commune", "street", "payment_method"):
+            self.fields[name].error_messages["required"] = _("Vui lòng điền trường này.")
+        self.fields["payment_method"].choices = [
+            (m.code, m.label) for m in all_methods() if m.available()
+        ]
+        self.fields["payment_method"].error_messages["invalid_choice"] = _(
+            "Hình thức thanh toán không hợp lệ."
+        )
+        self.groups = list(groups)
+        for group in self.groups:
+            self.fields[f"ship_{group.producer_id}"] = forms.ChoiceField(
+                label=group.producer_title,
+                choices=OrderShipment.Method.choices,
+                initial=OrderShipment.Method.DELIVERY,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": _("Chọn hình thức nhận hàng."),
+                    "invalid_choice": _("Hình thức nhận hàng không hợp lệ."),
+                },
+            )
+
+    def clean_recipient(self):
+        value = " ".join(self.cleaned_data["recipient"].split())
+        if len(value) < 2:
+            raise forms.ValidationError(_("Họ tên người nhận quá ngắn."))
+        return value
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data["phone"])
+
+    def clean_street(self):
+        value = " ".join(self.cleaned_data["street"].split())
+        if len(value) < 3:
+            raise forms.ValidationError(_("Nhập số nhà và tên đường/thôn."))
+        return value
+
+    def shipping(self) -> dict[int, str]:
+        return {g.producer_id: self.cleaned_data[f"ship_{g.producer_id}"] for g in self.groups}
+
+    def shipping_fields(self):
+        return [self[f"ship_{g.producer_id}"] for g in self.groups]
+
+
+class TrackOrderForm(forms.Form):
+    reference = forms.CharField(label=_("Mã đơn hàng"), max_length=20)
+    phone = forms.CharField(label=_("Số điện thoại đặt hàng"), max_length=20)
+
+    def clean_reference(self):
+        return self.cleaned_data["reference"].strip().upper()
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data["phone"])

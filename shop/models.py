@@ -1,0 +1,228 @@
+"""Orders, their per-producer parts, lines, status history, carts and processed Stripe events.
+
+Plain models (not pages): orders and payments must never ride on page revisions. Lines snapshot
+the SKU, title, variant, unit price and producer at purchase time.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core import signing
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# Unambiguous upper-case alphabet (no 0/O, 1/I/L): easy to read out over the phone.
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+REFERENCE_LENGTH = 10  # 31**10 ≈ 8·10^14 possibilities
+SIGNING_SALT = "shop.order-link"
+
+
+def new_reference() -> str:
+    return "DH" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        PENDING_PAYMENT = "pending_payment", _("Chờ thanh toán")
+        PAID = "paid", _("Đã thanh toán")
+        PROCESSING = "processing", _("Đang xử lý")
+        SHIPPED = "shipped", _("Đang giao")
+        DELIVERED = "delivered", _("Đã giao")
+        CANCELLED = "cancelled", _("Đã hủy")
+        REFUNDED = "refunded", _("Đã hoàn tiền")
+
+    class Payment(models.TextChoices):
+        COD = "cod", _("Thanh toán khi nhận hàng (COD)")
+        VIETQR = "vietqr", _("Chuyển khoản ngân hàng (VietQR)")
+        STRIPE = "stripe", _("Thẻ quốc tế (Stripe)")
+
+    reference = models.CharField(
+        _("mã đơn"), max_length=20, unique=True, default=new_reference, editable=False
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="shop_orders",
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=Status.choices, default=Status.PENDING_PAYMENT
+    )
+    payment_method = models.CharField(_("thanh toán"), max_length=10, choices=Payment.choices)
+    paid_at = models.DateTimeField(_("thanh toán lúc"), null=True, blank=True)
+    # Stock stays reserved while True; released on cancel/expiry, consumed on delivery.
+    stock_reserved = models.BooleanField(default=True, editable=False)
+
+    recipient = models.CharField(_("người nhận"), max_length=100)
+    phone = models.CharField(_("điện thoại"), max_length=15, db_index=True)
+    email = models.EmailField(_("email"), blank=True)
+    province = models.CharField(_("tỉnh/thành phố"), max_length=50, default="Hà Nội")
+    commune = models.ForeignKey(
+        "products.Commune", verbose_name=_("xã/phường"), on_delete=models.PROTECT, related_name="+"
+    )
+    street = models.CharField(_("số nhà, đường/thôn"), max_length=200)
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+
+    subtotal = models.PositiveBigIntegerField(_("tiền hàng"))
+    shipping_total = models.PositiveBigIntegerField(_("phí vận chuyển"), default=0)
+    total = models.PositiveBigIntegerField(_("tổng cộng"))
+
+    stripe_session_id = models.CharField(max_length=255, blank=True, db_index=True)
+    stripe_payment_intent = models.CharField(max_length=255, blank=True)
+
+    created_at = models.DateTimeField(_("đặt lúc"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("đơn hàng")
+        verbose_name_plural = _("đơn hàng")
+        permissions = [("manage_all_orders", "Quản lý mọi đơn hàng")]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def address_text(self) -> str:
+        return f"{self.street}, {self.commune}, {self.province}"
+
+    def signed_token(self) -> str:
+        return signing.dumps(self.reference, salt=SIGNING_SALT, compress=True)
+
+    def get_absolute_url(self) -> str:
+        return reverse("shop:order", args=[self.reference])
+
+    def signed_url(self) -> str:
+        return f"{self.get_absolute_url()}?t={self.signed_token()}"
+
+    def token_matches(self, token: str) -> bool:
+        try:
+            return signing.loads(token, salt=SIGNING_SALT) == self.reference
+        except signing.BadSignature:
+            return False
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid_at is not None
+
+
+class OrderShipment(models.Model):
+    """One producer's part of an order: the producer sees and ships only this."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ xử lý")
+        PROCESSING = "processing", _("Đang chuẩn bị")
+        SHIPPED = "shipped", _("Đang giao")
+        DELIVERED = "delivered", _("Đã giao")
+        CANCELLED = "cancelled", _("Đã hủy")
+
+    class Method(models.TextChoices):
+        DELIVERY = "delivery", _("Giao hàng tận nơi")
+        PICKUP = "pickup", _("Nhận tại cơ sở sản xuất")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="shipments")
+    producer_id = models.PositiveIntegerField(_("mã chủ thể"), db_index=True)
+    producer_title = models.CharField(_("chủ thể"), max_length=255)
+    producer_slug = models.SlugField(max_length=255, blank=True)
+    method = models.CharField(_("hình thức nhận"), max_length=10, choices=Method.choices)
+    fee = models.PositiveBigIntegerField(_("phí vận chuyển"), default=0)
+    status = models.CharField(
+        _("trạng thái"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    cod_collected_at = models.DateTimeField(_("đã thu tiền COD lúc"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["producer_title", "pk"]
+        verbose_name = _("phần đơn của chủ thể")
+        constraints = [
+            models.UniqueConstraint(fields=["order", "producer_id"], name="shop_one_part_per_producer")
+        ]
+
+    def __str__(self):
+        return f"{self.order.reference} · {self.producer_title}"
+
+    @property
+    def subtotal(self) -> int:
+        return sum(line.line_total for line in self.lines.all())
+
+    @property
+    def total(self) -> int:
+        return self.subtotal + self.fee
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    shipment = models.ForeignKey(OrderShipment, on_delete=models.CASCADE, related_name="lines")
+    sku = models.CharField(_("mã SKU"), max_length=64)
+    title = models.CharField(_("sản phẩm"), max_length=255)
+    variant_label = models.CharField(_("quy cách"), max_length=100)
+    unit_price = models.PositiveBigIntegerField(_("đơn giá"))
+    quantity = models.PositiveIntegerField(_("số lượng"))
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("dòng đơn hàng")
+
+    def __str__(self):
+        return f"{self.quantity} × {self.title} ({self.variant_label})"
+
+    @property
+    def line_total(self) -> int:
+        return self.unit_price * self.quantity
+
+
+class OrderStatusChange(models.Model):
+    """Every status change of an order or of one producer's part: who, when, from → to, why."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history")
+    shipment = models.ForeignKey(
+        OrderShipment, null=True, blank=True, on_delete=models.CASCADE, related_name="history"
+    )
+    old_status = models.CharField(max_length=20, blank=True)
+    new_status = models.CharField(max_length=20)
+    note = models.CharField(max_length=255, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("lịch sử trạng thái")
+
+    def __str__(self):
+        return f"{self.order_id}: {self.old_status} → {self.new_status}"
+
+
+class StripeEvent(models.Model):
+    """A processed Stripe webhook event: stored in the same transaction as the order change, so a
+    replayed event is a no-op."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.event_id
+
+
+class CartLine(models.Model):
+    """A signed-in buyer's cart (anonymous carts live in the session)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart_lines"
+    )
+    sku = models.CharField(max_length=64)
+    quantity = models.PositiveIntegerField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "sku"], name="shop_cart_one_line_per_sku")
+        ]

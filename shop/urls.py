@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "shop"
+
+urlpatterns = [
+    path("cart/", views.cart_view, name="cart"),
+    path("cart/add/", views.cart_add, name="cart_add"),
+    path("cart/update/", views.cart_update, name="cart_update"),
+    path("cart/remove/", views.cart_remove, name="cart_remove"),
+    path("checkout/", views.checkout, name="checkout"),
+    path("checkout/review/", views.review, name="review"),
+    path("orders/", views.order_list, name="orders"),
+    path("orders/<str:reference>/", views.order_detail, name="order"),
+    path("orders/<str:reference>/pay/", views.order_pay, name="order_pay"),
+    path("track/", views.track, name="track"),
+    path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
+]

@@ -1,0 +1,268 @@
+"""Thin views: forms in, services out (cart.py, checkout.py, orders.py, payments/)."""
+
+import logging
+
+import stripe
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from .cart import Cart
+from .checkout import Address, CheckoutError, place_order, price_cart
+from .forms import CartLineForm, CheckoutForm, TrackOrderForm
+from .models import Order
+from .payments import get_method
+from .payments import stripe_gateway as gateway
+from .permissions import is_officer
+
+logger = logging.getLogger(__name__)
+
+CHECKOUT_SESSION_KEY = "shop_checkout"
+PLACED_SESSION_KEY = "shop_orders"
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _cart_context(request, shipping=None):
+    cart = Cart(request)
+    priced = price_cart(cart.items(), shipping)
+    return {"priced": priced, "cart_count": priced.count}
+
+
+def cart_view(request):
+    return render(request, "shop/cart.html", _cart_context(request))
+
+
+def _cart_action(request, action):
+    form = CartLineForm(request.POST)
+    cart = Cart(request)
+    error = None
+    quantity = 0
+    if not form.is_valid():
+        error = _("Yêu cầu không hợp lệ.")
+    else:
+        try:
+            quantity = action(cart, form.cleaned_data["sku"], form.cleaned_data["quantity"])
+        except CheckoutError as exc:
+            error = " ".join(exc.messages)
+    if _wants_json(request):
+        priced = price_cart(cart.items())
+        return JsonResponse(
+            {
+                "ok": error is None,
+                "error": error,
+                "quantity": quantity,
+                "cart_count": priced.count,
+                "subtotal": priced.subtotal,
+            },
+            status=400 if error else 200,
+        )
+    if error:
+        messages.error(request, error)
+    elif action is _add:
+        messages.success(request, _("Đã thêm vào giỏ hàng."))
+    else:
+        messages.success(request, _("Đã cập nhật giỏ hàng."))
+    target = request.POST.get("next") or reverse("shop:cart")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = reverse("shop:cart")
+    return redirect(target)
+
+
+def _add(cart, sku, quantity):
+    return cart.add(sku, quantity)
+
+
+def _update(cart, sku, quantity):
+    return cart.update(sku, quantity)
+
+
+def _remove(cart, sku, quantity):
+    cart.remove(sku)
+    return 0
+
+
+@require_POST
+def cart_add(request):
+    return _cart_action(request, _add)
+
+
+@require_POST
+def cart_update(request):
+    return _cart_action(request, _update)
+
+
+@require_POST
+def cart_remove(request):
+    return _cart_action(request, _remove)
+
+
+def checkout(request):
+    cart = Cart(request)
+    priced = price_cart(cart.items())
+    if not priced.groups:
+        messages.info(request, _("Giỏ hàng đang trống."))
+        return redirect("shop:cart")
+    initial = dict(request.session.get(CHECKOUT_SESSION_KEY) or {})
+    if not initial and request.user.is_authenticated:
+        initial = {
+            "recipient": request.user.get_full_name(),
+            "email": request.user.email,
+        }
+    if request.method == "POST":
+        form = CheckoutForm(request.POST, groups=priced.groups)
+        if form.is_valid() and not priced.problems:
+            data = {k: v for k, v in form.cleaned_data.items() if k not in ("commune", "province")}
+            data["commune"] = form.cleaned_data["commune"].pk
+            request.session[CHECKOUT_SESSION_KEY] = data
+            return redirect("shop:review")
+    else:
+        form = CheckoutForm(initial=initial, groups=priced.groups)
+    return render(request, "shop/checkout.html", {"form": form, "priced": priced})
+
+
+def _checkout_data(request, groups):
+    data = request.session.get(CHECKOUT_SESSION_KEY)
+    if not data:
+        return None
+    form = CheckoutForm(data, groups=groups)
+    return form if form.is_valid() else None
+
+
+def review(request):
+    cart = Cart(request)
+    items = cart.items()
+    priced = price_cart(items)
+    if not priced.groups:
+        return redirect("shop:cart")
+    form = _checkout_data(request, priced.groups)
+    if form is None:
+        messages.error(request, _("Vui lòng kiểm tra lại thông tin giao hàng."))
+        return redirect("shop:checkout")
+    priced = price_cart(items, form.shipping())
+    if request.method == "POST":
+        data = form.cleaned_data
+        try:
+            order = place_order(
+                items=items,
+                address=Address(
+                    recipient=data["recipient"],
+                    phone=data["phone"],
+                    commune_id=data["commune"].pk,
+                    street=data["street"],
+                    email=data["email"],
+                    note=data["note"],
+                ),
+                shipping=form.shipping(),
+                payment_method=data["payment_method"],
+                user=request.user,
+            )
+        except CheckoutError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("shop:cart")
+        cart.clear()
+        request.session.pop(CHECKOUT_SESSION_KEY, None)
+        placed = list(request.session.get(PLACED_SESSION_KEY) or [])
+        request.session[PLACED_SESSION_KEY] = (placed + [order.reference])[-20:]
+        target = None
+        try:
+            target = get_method(order.payment_method).start(order, request)
+        except stripe.StripeError:
+            logger.exception("Stripe session for %s failed", order.reference)
+            messages.error(
+                request,
+                _("Chưa kết nối được cổng thanh toán thẻ. Bạn có thể thử lại từ trang đơn hàng."),
+            )
+        messages.success(request, _("Đặt hàng thành công! Mã đơn của bạn: %(ref)s") % {
+            "ref": order.reference
+        })
+        return redirect(target or order.signed_url())
+    return render(
+        request, "shop/review.html", {"form": form, "priced": priced, "data": form.cleaned_data}
+    )
+
+
+def _can_view(request, order: Order) -> bool:
+    if request.user.is_authenticated and (order.user_id == request.user.pk or is_officer(request.user)):
+        return True
+    if order.reference in (request.session.get(PLACED_SESSION_KEY) or []):
+        return True
+    token = request.GET.get("t")
+    return bool(token) and order.token_matches(token)
+
+
+def _get_order(request, reference) -> Order:
+    order = (
+        Order.objects.select_related("commune")
+        .prefetch_related("shipments__lines", "history")
+        .filter(reference=reference)
+        .first()
+    )
+    if order is None or not _can_view(request, order):
+        raise Http404(_("Không tìm thấy đơn hàng."))
+    return order
+
+
+def order_detail(request, reference):
+    order = _get_order(request, reference)
+    context = {"order": order, "token": request.GET.get("t", "")}
+    if order.payment_method == Order.Payment.VIETQR and not order.is_paid:
+        context["transfer"] = get_method("vietqr").instructions(order)
+    context["can_pay_card"] = (
+        order.payment_method == Order.Payment.STRIPE
+        and order.status == Order.Status.PENDING_PAYMENT
+        and get_method("stripe").available()
+    )
+    return render(request, "shop/order_detail.html", context)
+
+
+@require_POST
+def order_pay(request, reference):
+    order = _get_order(request, reference)
+    if order.payment_method != Order.Payment.STRIPE or order.status != Order.Status.PENDING_PAYMENT:
+        return redirect(order.signed_url())
+    try:
+        return redirect(get_method("stripe").start(order, request))
+    except stripe.StripeError:
+        messages.error(request, _("Phiên thanh toán thẻ không còn hiệu lực."))
+        return redirect(order.signed_url())
+
+
+@login_required
+def order_list(request):
+    orders = Order.objects.filter(user=request.user).order_by("-created_at")[:100]
+    return render(request, "shop/order_list.html", {"orders": orders})
+
+
+def track(request):
+    form = TrackOrderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        order = Order.objects.filter(
+            reference=form.cleaned_data["reference"], phone=form.cleaned_data["phone"]
+        ).first()
+        if order is not None:
+            return redirect(order.signed_url())
+        form.add_error(None, _("Không tìm thấy đơn hàng với mã và số điện thoại này."))
+    return render(request, "shop/track.html", {"form": form})
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request):
+    try:
+        event = gateway.construct_event(request.body, request.headers.get("Stripe-Signature"))
+    except (ValueError, stripe.SignatureVerificationError):
+        return HttpResponseBadRequest("invalid signature")
+    result = gateway.handle_event(event)
+    return HttpResponse(result)
+
+
