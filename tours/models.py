@@ -7,7 +7,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
-from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -155,8 +155,25 @@ class TourSiteImage(Orderable):
         verbose_name = _("ảnh điểm du lịch")
 
 
+def panorama_error(image) -> ValidationError | None:
+    """Why *image* cannot be a 360° panorama (ratio, format, pixel limits), or None."""
+    if image is None:
+        return None
+    from .tiles import PanoramaError, validate_panorama
+
+    try:
+        with image.open_file() as fp:
+            validate_panorama(fp)
+    except PanoramaError as exc:
+        return ValidationError(exc.message, code=exc.code)
+    except OSError:
+        return ValidationError(_("Không đọc được tệp ảnh."), code="missing")
+    return None
+
+
 class VirtualTourPageForm(WagtailAdminPageForm):
-    """Scene keys must be unique in a tour, and scene hotspots must point to existing scenes."""
+    """Panoramas must suit the tiler, scene keys be unique in a tour, and scene hotspots
+    point to existing scenes — all reported on the offending field."""
 
     def clean(self):
         cleaned = super().clean()
@@ -170,6 +187,9 @@ class VirtualTourPageForm(WagtailAdminPageForm):
         ]
         keys = set()
         for form in live_forms:
+            message = panorama_error(form.cleaned_data.get("panorama"))
+            if message:
+                form.add_error("panorama", message)
             key = form.cleaned_data.get("key")
             if key in keys:
                 form.add_error("key", _("Mã cảnh bị trùng trong cùng một chuyến tham quan."))
@@ -231,27 +251,6 @@ class VirtualTourPage(Page):
         return context
 
 
-class SceneForm(WagtailAdminModelForm):
-    """Rejects panoramas the tiler cannot use (ratio, format, pixel limits) with a clear error."""
-
-    def clean(self):
-        cleaned = super().clean()
-        image = cleaned.get("panorama")
-        if image is not None:
-            from .tiles import PanoramaError, validate_panorama
-
-            try:
-                with image.open_file() as fp:
-                    validate_panorama(fp)
-            except PanoramaError as exc:
-                self.add_error("panorama", ValidationError(exc.message, code=exc.code))
-            except OSError:
-                self.add_error(
-                    "panorama", ValidationError(_("Không đọc được tệp ảnh."), code="missing")
-                )
-        return cleaned
-
-
 class Scene(ClusterableModel, Orderable):
     page = ParentalKey(VirtualTourPage, on_delete=models.CASCADE, related_name="scenes")
     key = models.SlugField(
@@ -281,7 +280,6 @@ class Scene(ClusterableModel, Orderable):
     )
     transcript = models.TextField(_("lời thuyết minh (văn bản)"), blank=True)
 
-    base_form_class = SceneForm
     panels = [
         FieldRowPanel([FieldPanel("title"), FieldPanel("key")]),
         FieldPanel("panorama"),
