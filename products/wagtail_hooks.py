@@ -103,3 +103,23 @@ class ReferenceDataGroup(SnippetViewSetGroup):
 
 
 register_snippet(ReferenceDataGroup)
+
+
+@hooks.register("construct_admin_api", order=100)  # after wagtail.images registers its endpoint
+def restrict_admin_image_api(router):
+    """Wagtail's admin image API lists every image to any admin user; a farmer must only see
+    images in collections it may choose from (its own), officers and admins all of them."""
+    from wagtail.images import get_image_model
+    from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
+    from wagtail.permissions import policy_registry
+
+    permission_policy = policy_registry.get_by_type(get_image_model())
+
+    class CollectionPermittedImagesAPIViewSet(ImagesAdminAPIViewSet):
+        def get_queryset(self):
+            allowed = permission_policy.instances_user_has_any_permission_for(
+                self.request.user, ["choose", "change"]
+            )
+            return super().get_queryset().filter(pk__in=allowed.values("pk"))
+
+    router.register_endpoint("images", CollectionPermittedImagesAPIViewSet)

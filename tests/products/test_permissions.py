@@ -1,0 +1,257 @@
+"""Permission matrix (issue 3): role × admin screen/action → allowed or denied, never a 500.
+
+Roles: anonymous, farmer A, farmer B (two demo producers), officer, site admin. Farmer A owns a
+draft product and an image; nobody but A, officers and admins may reach them, and B must not even
+see them listed anywhere (explorer, search, image library, chooser, reports, dashboard, APIs).
+"""
+
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from wagtail.models import Page
+
+from products.permissions import is_officer, producer_pages_for, variants_for
+from products.roles import OFFICER_GROUP, producer_collection, producer_group_name
+from tests.products.roles_helpers import (
+    login,
+    make_draft_product,
+    make_image,
+    two_producers,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "farmer_a", "farmer_b", "officer", "admin"]
+DRAFT_TITLE = "Mật ong bạc hà nháp bí mật"
+IMAGE_TITLE = "anh-rieng-cua-a"
+
+
+@pytest.fixture
+def world():
+    producer_a, producer_b = two_producers()
+    farmer_a, farmer_b = login(producer_a.slug), login(producer_b.slug)
+    draft = make_draft_product(producer_a, farmer_a, DRAFT_TITLE, "mat-ong-nhap-bi-mat")
+    image = make_image(producer_a, IMAGE_TITLE)
+    live_b = producer_b.products.live().first()
+    return {
+        "producer_a": producer_a,
+        "producer_b": producer_b,
+        "farmer_a": farmer_a,
+        "farmer_b": farmer_b,
+        "officer": login("officer"),
+        "admin": login("admin"),
+        "draft": draft,
+        "image": image,
+        "live_b": live_b,
+    }
+
+
+def client_for(world, role) -> Client:
+    client = Client()
+    if role != "anonymous":
+        client.force_login(world[role])
+    return client
+
+
+# screen id → (url builder, roles allowed)
+SCREENS = {
+    "explore-producer-a": (
+        lambda w: reverse("wagtailadmin_explore", args=[w["producer_a"].pk]),
+        {"farmer_a", "officer", "admin"},
+    ),
+    "add-product-under-a": (
+        lambda w: reverse(
+            "wagtailadmin_pages:add", args=["products", "productpage", w["producer_a"].pk]
+        ),
+        {"farmer_a", "officer", "admin"},
+    ),
+    "edit-draft-a": (
+        lambda w: reverse("wagtailadmin_pages:edit", args=[w["draft"].pk]),
+        {"farmer_a", "officer", "admin"},
+    ),
+    "preview-draft-a": (
+        lambda w: reverse("wagtailadmin_pages:view_draft", args=[w["draft"].pk]),
+        {"farmer_a", "officer", "admin"},
+    ),
+    "history-draft-a": (
+        lambda w: reverse("wagtailadmin_pages:history", args=[w["draft"].pk]),
+        {"farmer_a", "officer", "admin"},
+    ),
+    "edit-live-product-b": (
+        lambda w: reverse("wagtailadmin_pages:edit", args=[w["live_b"].pk]),
+        {"farmer_b", "officer", "admin"},
+    ),
+    "edit-image-a": (
+        lambda w: reverse("wagtailimages:edit", args=[w["image"].pk]),
+        {"farmer_a", "officer", "admin"},
+    ),
+    "image-library": (
+        lambda w: reverse("wagtailimages:index"),
+        {"farmer_a", "farmer_b", "officer", "admin"},
+    ),
+    "image-chooser": (
+        lambda w: reverse("wagtailimages_chooser:choose"),
+        {"farmer_a", "farmer_b", "officer", "admin"},
+    ),
+    "stock": (lambda w: reverse("ocop_stock"), {"farmer_a", "farmer_b", "officer", "admin"}),
+    "stock-history": (
+        lambda w: reverse("ocop_stock_history"),
+        {"farmer_a", "farmer_b", "officer", "admin"},
+    ),
+    "onboarding": (lambda w: reverse("ocop_onboard"), {"officer", "admin"}),
+    "snippet-batches": (
+        lambda w: reverse("wagtailsnippets_products_traceabilitybatch:list"),
+        {"officer", "admin"},
+    ),
+    "snippet-communes": (
+        lambda w: reverse("wagtailsnippets_products_commune:list"),
+        {"officer", "admin"},
+    ),
+    "users": (lambda w: reverse("wagtailusers_users:index"), {"admin"}),
+    "workflows-settings": (lambda w: reverse("wagtailadmin_workflows:index"), {"admin"}),
+    "dashboard": (
+        lambda w: reverse("wagtailadmin_home"),
+        {"farmer_a", "farmer_b", "officer", "admin"},
+    ),
+    # TODO(shop): "orders" — add the producer order screen here once the shop exposes it.
+}
+
+
+def _denied(response, role, url) -> bool:
+    if role == "anonymous":
+        return response.status_code == 302 and "/admin/login/" in response["Location"]
+    if response.status_code == 403:
+        return True
+    # Wagtail answers some refusals with a redirect: to the dashboard ("Sorry, you do not have
+    # permission…") or, in the explorer, to the user's own explorable root. Never to the target.
+    return response.status_code == 302 and response["Location"] != url
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_matrix(world, screen, role):
+    url_for, allowed = SCREENS[screen]
+    url = url_for(world)
+    response = client_for(world, role).get(url)
+    assert response.status_code < 500
+    if role in allowed:
+        assert response.status_code == 200, (screen, role, response.status_code)
+    else:
+        assert _denied(response, role, url), (
+            screen,
+            role,
+            response.status_code,
+            response.get("Location"),
+        )
+
+
+@pytest.mark.parametrize(
+    "role,can_publish",
+    [("farmer_a", False), ("farmer_b", False), ("officer", True), ("admin", True)],
+)
+def test_publish_right(world, role, can_publish):
+    """Farmers never publish (they submit to the workflow); officers and admins may."""
+    draft = Page.objects.get(pk=world["draft"].pk)
+    assert draft.permissions_for_user(world[role]).can_publish() is can_publish
+
+
+@pytest.mark.parametrize("role,can_edit", [("farmer_a", True), ("farmer_b", False)])
+def test_edit_right_follows_subtree(world, role, can_edit):
+    draft = Page.objects.get(pk=world["draft"].pk)
+    assert draft.permissions_for_user(world[role]).can_edit() is can_edit
+
+
+# --- Nothing of A's leaks to B through listings -------------------------------------------
+
+
+def _b(world):
+    return client_for(world, "farmer_b")
+
+
+LISTINGS = {
+    "explorer-index": lambda w: reverse(
+        "wagtailadmin_explore", args=[w["producer_a"].get_parent().pk]
+    ),
+    "explorer-root": lambda w: reverse("wagtailadmin_explore_root"),
+    "page-search": lambda w: reverse("wagtailadmin_pages:search") + "?q=bí+mật",
+    "image-library": lambda w: reverse("wagtailimages:index"),
+    "image-library-search": lambda w: reverse("wagtailimages:index") + "?q=rieng",
+    "image-chooser": lambda w: reverse("wagtailimages_chooser:choose"),
+    "image-chooser-search": lambda w: reverse("wagtailimages_chooser:choose_results") + "?q=rieng",
+    "report-locked": lambda w: reverse("wagtailadmin_reports:locked_pages"),
+    "report-site-history": lambda w: reverse("wagtailadmin_reports:site_history"),
+    "report-aging": lambda w: reverse("wagtailadmin_reports:aging_pages"),
+    "report-workflow": lambda w: reverse("wagtailadmin_reports:workflow"),
+    "report-workflow-tasks": lambda w: reverse("wagtailadmin_reports:workflow_tasks"),
+    "dashboard": lambda w: reverse("wagtailadmin_home"),
+    "admin-api-pages": lambda w: "/admin/api/main/pages/?limit=100",
+    "admin-api-pages-search": lambda w: "/admin/api/main/pages/?search=mat+ong",
+    "admin-api-images": lambda w: "/admin/api/main/images/?limit=100",
+    "stock": lambda w: reverse("ocop_stock"),
+    "public-api-pages": lambda w: "/api/v2/pages/?type=products.ProductPage&limit=100",
+    "public-search": lambda w: "/api/v2/pages/?search=bí+mật",
+}
+
+
+@pytest.mark.parametrize("listing", list(LISTINGS))
+def test_farmer_b_never_sees_a_private_things(world, listing):
+    world["draft"].save_revision(user=world["farmer_a"], log_action=True)  # site history entry
+    response = _b(world).get(LISTINGS[listing](world))
+    assert response.status_code < 500
+    if response.status_code in (302, 403):
+        return  # not even allowed to open it
+    body = response.content.decode()
+    assert DRAFT_TITLE not in body
+    assert IMAGE_TITLE not in body
+    assert "mat-ong-nhap-bi-mat" not in body
+
+
+def test_farmer_a_does_see_its_own_draft_and_image(world):
+    client = client_for(world, "farmer_a")
+    explorer = client.get(reverse("wagtailadmin_explore", args=[world["producer_a"].pk]))
+    assert DRAFT_TITLE in explorer.content.decode()
+    library = client.get(reverse("wagtailimages:index"))
+    assert IMAGE_TITLE in library.content.decode()
+    # The same searches farmer B runs do find A's image for A (so B's empty result means something).
+    found = client.get(reverse("wagtailimages_chooser:choose_results") + "?q=rieng")
+    assert IMAGE_TITLE in found.content.decode()
+    found = client.get(reverse("wagtailimages:index") + "?q=rieng")
+    assert IMAGE_TITLE in found.content.decode()
+    assert (
+        DRAFT_TITLE
+        in client.get(reverse("wagtailadmin_pages:search") + "?q=bí+mật").content.decode()
+    )
+    api = json.loads(client.get("/admin/api/main/images/?limit=100").content)
+    assert IMAGE_TITLE in [item["title"] for item in api["items"]]
+    # …and not another producer's demo pictures.
+    own_collection = producer_collection(world["producer_a"])
+    shown = {item["id"] for item in api["items"]}
+    from wagtail.images import get_image_model
+
+    foreign = (
+        get_image_model().objects.exclude(collection=own_collection).values_list("pk", flat=True)
+    )
+    assert not shown & set(foreign)
+
+
+def test_stock_screen_lists_only_own_skus(world):
+    own = set(variants_for(world["farmer_a"]).values_list("sku", flat=True))
+    others = set(variants_for(world["farmer_b"]).values_list("sku", flat=True))
+    assert own and others and not own & others
+    body = client_for(world, "farmer_a").get(reverse("ocop_stock")).content.decode()
+    assert all(sku in body for sku in own)
+    assert not any(f"<code>{sku}</code>" in body for sku in others)
+    officer_body = client_for(world, "officer").get(reverse("ocop_stock") + "?p=1").content.decode()
+    assert "mat-ong-nhap-bi-mat" in officer_body or len(variants_for(world["officer"])) > 100
+
+
+def test_roles_are_wired_as_designed(world):
+    assert world["farmer_a"].groups.filter(name=producer_group_name(world["producer_a"].slug))
+    assert [p.pk for p in producer_pages_for(world["farmer_a"])] == [world["producer_a"].pk]
+    assert is_officer(world["officer"]) and is_officer(world["admin"])
+    assert not is_officer(world["farmer_a"])
+    assert world["officer"].groups.filter(name=OFFICER_GROUP).exists()
+    assert world["officer"].has_perm("products.certify_ocop")
+    assert not world["farmer_a"].has_perm("products.certify_ocop")
