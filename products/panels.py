@@ -33,6 +33,17 @@ class ReadOnlyUnlessPermittedPanel(FieldPanel):
         kwargs["permission_to_edit"] = self.permission_to_edit
         return kwargs
 
+    def format_value_for_display(self, value):
+        if value is None or value == "":
+            return _("Chưa có")
+        if value is True:
+            return _("Có")
+        if value is False:
+            return _("Không")
+        if hasattr(value, "strftime"):
+            return value.strftime("%d/%m/%Y")
+        return super().format_value_for_display(value)
+
     class BoundPanel(FieldPanel.BoundPanel):
         def is_shown(self):
             if self.request and self.request.user.has_perm(self.panel.permission_to_edit):

@@ -222,12 +222,22 @@ def ensure_roles_and_logins(password: str) -> list[tuple[str, str, bool]]:
     Returns (username, description, created) for each login."""
     officers = ensure_roles()
     logins = []
-    user, made = ensure_login(OFFICER_USERNAME, password, [officers], full_name="Cán bộ OCOP")
+    user, made = ensure_login(
+        OFFICER_USERNAME,
+        password,
+        [officers],
+        full_name="Cán bộ OCOP",
+        email="officer@example.com",  # workflow notifications need an address (console in dev)
+    )
     logins.append((user.username, "cán bộ duyệt", made))
     for producer in ProducerPage.objects.order_by("title"):
         group = Group.objects.get(name=producer_group_name(producer.slug))
         user, made = ensure_login(
-            producer.slug, password, [group], email=producer.email, full_name=producer.title
+            producer.slug,
+            password,
+            [group],
+            email=producer.email or f"{producer.slug}@example.com",
+            full_name=producer.title,
         )
         logins.append((user.username, producer.title, made))
     return logins
