@@ -443,7 +443,14 @@ class DatabaseEngine:
         with connection.cursor() as cursor:
             cursor.execute(sql, all_params)
             rows = cursor.fetchall()
-        return format_facets(rows, query, type_labels)
+            chosen = set()
+            if "commune" in filters:  # which current communes the (maybe legacy) names mean
+                condition, values = filters["commune"]
+                cursor.execute(
+                    f"SELECT DISTINCT d.commune FROM {DOC_TABLE} d WHERE {condition}", values
+                )
+                chosen = {row[0] for row in cursor.fetchall()}
+        return format_facets(rows, query, type_labels, chosen)
 
     def _hit(self, row, query: SearchQuery) -> Hit:
         doc_type, object_id, title, url, body, score, distance, _total = row
@@ -533,7 +540,9 @@ def _fill(row: IndexedDocument, item: PreparedDocument) -> None:
     row.updated_at = timezone.now()
 
 
-def format_facets(rows, query: SearchQuery, type_labels: dict[str, str]) -> dict[str, list[dict]]:
+def format_facets(
+    rows, query: SearchQuery, type_labels: dict[str, str], chosen_communes=frozenset()
+) -> dict[str, list[dict]]:
     """Facet rows (facet, value, label, count) → the API's facet lists, in a stable order."""
     from django.utils.translation import gettext as _
 
@@ -561,7 +570,9 @@ def format_facets(rows, query: SearchQuery, type_labels: dict[str, str]) -> dict
         elif facet == "commune":
             entry = {"value": value, "label": label or value}
             entry["selected"] = (
-                value in selected_communes or commune_key(label) in selected_communes
+                value in chosen_communes
+                or value in selected_communes
+                or commune_key(label) in selected_communes
             )
         elif facet == "price":
             low, _sep, high = value.partition("-")
