@@ -74,9 +74,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-]
     # Logins created at onboarding must change their temporary password first (issue 3).
     "products.middleware.FirstLoginPasswordMiddleware",
+]
 
 ROOT_URLCONF = "cms.urls"
 WSGI_APPLICATION = "cms.wsgi.application"
@@ -174,9 +174,9 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "heic"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 15 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
-WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 # Type, size and pixel-count checks with Vietnamese errors on every admin upload (issue 3).
 WAGTAILIMAGES_IMAGE_FORM_BASE = "products.uploads.SafeImageForm"
+WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt", "xlsx", "zip"]
 
@@ -187,13 +187,13 @@ REST_FRAMEWORK = {
 # The site's own knobs.
 CATALOGUE_PAGE_SIZE = 24
 OCOP_VALIDITY_MONTHS = 36
-
 # Map tiles (Leaflet): any XYZ tile server; OpenStreetMap's by default (respect its usage policy).
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_ATTRIBUTION = os.environ.get(
     "MAP_ATTRIBUTION",
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
 )
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
