@@ -26,6 +26,7 @@ from wagtail.models import (
     WorkflowPage,
     WorkflowTask,
 )
+from wagtail.users.models import UserProfile
 
 from .models import ProducerIndexPage, ProducerPage, ProductImage, ProductPage
 
@@ -187,6 +188,10 @@ def create_login(
     user.set_password(password)
     user.save()
     user.groups.add(*groups)
+    # Vietnamese admin whatever the browser says; the user may switch to English in its account.
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "vi"
+    profile.save(update_fields=["preferred_language"])
     if must_change_password:
         FirstLoginPassword.objects.create(user=user, initial_password=user.password)
     return user
