@@ -36,9 +36,7 @@ def get_purchasables(skus: Iterable[str]) -> dict[str, Purchasable]:
     if not skus:
         return {}
     variants = (
-        ProductVariant.objects.filter(
-            sku__in=skus, page__live=True, page__producer__isnull=False
-        )
+        ProductVariant.objects.filter(sku__in=skus, page__live=True, page__producer__isnull=False)
         .select_related("page", "page__producer")
         .only(
             "sku",

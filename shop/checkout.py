@@ -75,7 +75,9 @@ class PricedCart:
 
 
 def shipping_fee(method: str, subtotal: int) -> int:
-    """The delivery fee table: a flat fee per producer part, free from a threshold; pickup is free."""
+    """The delivery fee table: a flat fee per producer part, free from a threshold.
+
+    Pickup at the producer is free."""
     if method == OrderShipment.Method.PICKUP:
         return 0
     if subtotal >= settings.SHOP_FREE_DELIVERY_FROM:
@@ -110,11 +112,14 @@ def price_cart(items: Mapping[str, int], shipping: Mapping[int, str] | None = No
     for sku, quantity in items.items():
         item = found.get(sku)
         if item is None:
-            problems.append(_("Một sản phẩm trong giỏ không còn được bán (%(sku)s).") % {"sku": sku})
+            problems.append(
+                _("Một sản phẩm trong giỏ không còn được bán (%(sku)s).") % {"sku": sku}
+            )
             continue
         if quantity > item.available:
             problems.append(
-                _("%(name)s: chỉ còn %(n)s đơn vị.") % {"name": item.display_name, "n": item.available}
+                _("%(name)s: chỉ còn %(n)s đơn vị.")
+                % {"name": item.display_name, "n": item.available}
             )
         group = groups.setdefault(
             item.producer_id,

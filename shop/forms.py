@@ -40,9 +40,10 @@ class CheckoutForm(forms.Form):
     )
     street = forms.CharField(label=_("Số nhà, tên đường/thôn/xóm"), max_length=200)
     note = forms.CharField(
-        label=_("Ghi chú cho đơn hàng"), max_length=500, required=False, widget=forms.Textarea(
-            attrs={"rows": 2}
-        )
+        label=_("Ghi chú cho đơn hàng"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     payment_method = forms.ChoiceField(label=_("Hình thức thanh toán"), widget=forms.RadioSelect)
     accept_terms = forms.BooleanField(

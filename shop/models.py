@@ -139,7 +139,9 @@ class OrderShipment(models.Model):
         ordering = ["producer_title", "pk"]
         verbose_name = _("phần đơn của chủ thể")
         constraints = [
-            models.UniqueConstraint(fields=["order", "producer_id"], name="shop_one_part_per_producer")
+            models.UniqueConstraint(
+                fields=["order", "producer_id"], name="shop_one_part_per_producer"
+            )
         ]
 
     def __str__(self):
@@ -226,3 +228,6 @@ class CartLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "sku"], name="shop_cart_one_line_per_sku")
         ]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.quantity} × {self.sku}"

@@ -62,8 +62,15 @@ def mark_paid(order: Order, *, user=None, note: str = "") -> bool:
         except InsufficientStock:
             order.paid_at = timezone.now()
             order.save(update_fields=["paid_at", "updated_at"])
-            _record(order, order.status, order.status, user=user, note=_("Đã nhận tiền sau khi "
-                    "đơn bị hủy và hàng đã hết: cần hoàn tiền.") + " " + note)
+            _record(
+                order,
+                order.status,
+                order.status,
+                user=user,
+                note=_("Đã nhận tiền sau khi đơn bị hủy và hàng đã hết: cần hoàn tiền.")
+                + " "
+                + note,
+            )
             return True
         order.shipments.filter(status=P.CANCELLED).update(status=P.PENDING)
         order.stock_reserved = True
@@ -74,10 +81,7 @@ def mark_paid(order: Order, *, user=None, note: str = "") -> bool:
 
 def _open_items(order: Order, include_cancelled=False):
     statuses = OPEN_PARTS + ((P.CANCELLED,) if include_cancelled else ())
-    return [
-        (line.sku, line.quantity)
-        for line in order.lines.filter(shipment__status__in=statuses)
-    ]
+    return [(line.sku, line.quantity) for line in order.lines.filter(shipment__status__in=statuses)]
 
 
 @transaction.atomic
@@ -173,8 +177,14 @@ def mark_cod_collected(shipment: OrderShipment, *, user=None) -> bool:
         return False
     shipment.cod_collected_at = timezone.now()
     shipment.save(update_fields=["cod_collected_at", "updated_at"])
-    _record(order, shipment.status, shipment.status, user=user,
-            note=_("Đã thu tiền COD"), shipment=shipment)
+    _record(
+        order,
+        shipment.status,
+        shipment.status,
+        user=user,
+        note=_("Đã thu tiền COD"),
+        shipment=shipment,
+    )
     open_parts = order.shipments.exclude(status=P.CANCELLED)
     if not open_parts.filter(cod_collected_at__isnull=True).exists():
         order.paid_at = timezone.now()

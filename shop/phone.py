@@ -1,4 +1,6 @@
-"""Vietnamese phone numbers: accept +84 / 84 / 0 forms with spaces, dots or dashes; store 0xxxxxxxxx."""
+"""Vietnamese phone numbers: accept +84 / 84 / 0 forms with spaces, dots or dashes.
+
+Stored as 0xxxxxxxxx (mobile) or 02xxxxxxxxx (landline)."""
 
 import re
 

@@ -182,9 +182,9 @@ def review(request):
                 request,
                 _("Chưa kết nối được cổng thanh toán thẻ. Bạn có thể thử lại từ trang đơn hàng."),
             )
-        messages.success(request, _("Đặt hàng thành công! Mã đơn của bạn: %(ref)s") % {
-            "ref": order.reference
-        })
+        messages.success(
+            request, _("Đặt hàng thành công! Mã đơn của bạn: %(ref)s") % {"ref": order.reference}
+        )
         return redirect(target or order.signed_url())
     return render(
         request, "shop/review.html", {"form": form, "priced": priced, "data": form.cleaned_data}
@@ -192,7 +192,9 @@ def review(request):
 
 
 def _can_view(request, order: Order) -> bool:
-    if request.user.is_authenticated and (order.user_id == request.user.pk or is_officer(request.user)):
+    if request.user.is_authenticated and (
+        order.user_id == request.user.pk or is_officer(request.user)
+    ):
         return True
     if order.reference in (request.session.get(PLACED_SESSION_KEY) or []):
         return True
@@ -264,5 +266,3 @@ def stripe_webhook(request):
         return HttpResponseBadRequest("invalid signature")
     result = gateway.handle_event(event)
     return HttpResponse(result)
-
-

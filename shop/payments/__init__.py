@@ -53,7 +53,9 @@ class StripeCard(PaymentMethod):
         return checkout_session_for(order, request).url
 
 
-METHODS: dict[str, PaymentMethod] = {m.code: m for m in (CashOnDelivery(), BankTransfer(), StripeCard())}
+METHODS: dict[str, PaymentMethod] = {
+    m.code: m for m in (CashOnDelivery(), BankTransfer(), StripeCard())
+}
 
 
 def get_method(code: str) -> PaymentMethod | None:

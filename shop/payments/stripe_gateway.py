@@ -9,7 +9,6 @@ import logging
 import stripe
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -100,11 +99,12 @@ def refund(order) -> str:
 
 
 def construct_event(payload: bytes, signature: str | None):
-    """Verify the signature with the endpoint secret; raises ValueError or
-    stripe.SignatureVerificationError."""
+    """Verify the signature with the endpoint secret and return the event as a plain dict;
+    raises ValueError or stripe.SignatureVerificationError."""
     if not settings.STRIPE_WEBHOOK_SECRET:
         raise ValueError("STRIPE_WEBHOOK_SECRET is not configured")
-    return stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
+    event = stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
+    return event.to_dict()
 
 
 HANDLED = {

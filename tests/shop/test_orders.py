@@ -55,7 +55,10 @@ def test_place_order_snapshots_server_prices_and_splits_by_producer(two_variants
     assert lines[a.sku].unit_price == a.price and lines[a.sku].title == a.page.title
     assert lines[b.sku].quantity == 2
     assert order.shipments.count() == 2
-    assert {s.producer_id for s in order.shipments.all()} == {a.page.producer_id, b.page.producer_id}
+    assert {s.producer_id for s in order.shipments.all()} == {
+        a.page.producer_id,
+        b.page.producer_id,
+    }
     subtotal = a.price + 2 * b.price
     fees = sum(shipping_fee("delivery", s.subtotal) for s in order.shipments.all())
     assert (order.subtotal, order.shipping_total, order.total) == (subtotal, fees, subtotal + fees)
@@ -68,7 +71,9 @@ def test_place_order_snapshots_server_prices_and_splits_by_producer(two_variants
     assert OrderLine.objects.get(order=order, sku=a.sku).unit_price == a.price - 1000
 
 
-def test_confirmation_email_in_vietnamese_with_summary(two_variants, django_capture_on_commit_callbacks):
+def test_confirmation_email_in_vietnamese_with_summary(
+    two_variants, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         order = _place(two_variants)
     assert len(mail.outbox) == 1
@@ -150,7 +155,9 @@ def test_cancel_releases_and_delivery_consumes(two_variants):
     assert second.status == Order.Status.CANCELLED
     assert all(s.status == "cancelled" for s in second.shipments.all())
     assert {v.sku: stock(v.sku).reserved for v in two_variants} == reserved
-    statuses = list(OrderStatusChange.objects.filter(order=second).values_list("new_status", flat=True))
+    statuses = list(
+        OrderStatusChange.objects.filter(order=second).values_list("new_status", flat=True)
+    )
     assert statuses[0] == "processing" and statuses[-1] == "cancelled"
 
 

@@ -1,0 +1,190 @@
+"""Stripe Checkout with the real SDK against a local fake Stripe API, and signed webhooks."""
+
+import pytest
+from django.test import Client
+
+from products.models import StockItem
+from shop import orders
+from shop.checkout import place_order
+from shop.models import Order, OrderStatusChange, StripeEvent
+from shop.payments.stripe_gateway import checkout_session_for
+
+from .conftest import address
+from .fake_stripe import FakeStripe, event, sign
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "whsec_test_secret"
+WEBHOOK = "/shop/stripe/webhook/"
+
+
+@pytest.fixture
+def fake_stripe(settings):
+    fake = FakeStripe().start()
+    settings.STRIPE_SECRET_KEY = "sk_test_fake"
+    settings.STRIPE_API_BASE = fake.url
+    settings.STRIPE_WEBHOOK_SECRET = SECRET
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def card_order(two_variants, fake_stripe, rf):
+    order = place_order(
+        items={two_variants[0].sku: 2, two_variants[1].sku: 1},
+        address=address(),
+        shipping={v.page.producer_id: "delivery" for v in two_variants},
+        payment_method="stripe",
+    )
+    session = checkout_session_for(order, rf.get("/"))
+    order.refresh_from_db()
+    return order, session
+
+
+def post_event(client, event_id, event_type, session, secret=SECRET):
+    payload = event(event_id, event_type, session)
+    return client.post(
+        WEBHOOK,
+        payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=sign(payload, secret),
+    )
+
+
+def paid_session(order, **extra):
+    return {
+        "id": order.stripe_session_id,
+        "object": "checkout.session",
+        "client_reference_id": order.reference,
+        "metadata": {"order_reference": order.reference},
+        "payment_status": "paid",
+        "status": "complete",
+        "payment_intent": "pi_test_123",
+        "amount_total": order.total,
+        "currency": "vnd",
+        **extra,
+    }
+
+
+def test_session_in_whole_dong_with_idempotency_key(card_order, fake_stripe, two_variants, rf):
+    order, session = card_order
+    assert order.status == Order.Status.PENDING_PAYMENT
+    assert order.stripe_session_id == session.id
+    [created] = fake_stripe.posts("/v1/checkout/sessions")
+    assert created["headers"]["Idempotency-Key"] == f"order-{order.reference}-checkout"
+    assert created["headers"]["Authorization"] == "Bearer sk_test_fake"
+    form = created["form"]
+    prices = {i["price_data"]["unit_amount"] for i in form["line_items"]}
+    assert str(two_variants[0].price) in prices  # whole đồng, never ×100
+    assert {i["price_data"]["currency"] for i in form["line_items"]} == {"vnd"}
+    assert session.amount_total == order.total
+    assert form["metadata"]["order_reference"] == order.reference
+    # Asking again retrieves the open session instead of creating a second one.
+    again = checkout_session_for(order, rf.get("/"))
+    assert again.id == session.id
+    assert len(fake_stripe.posts("/v1/checkout/sessions")) == 1
+    assert any(r["method"] == "GET" for r in fake_stripe.requests)
+
+
+def test_valid_webhook_marks_paid(card_order):
+    order, _session = card_order
+    response = post_event(Client(), "evt_1", "checkout.session.completed", paid_session(order))
+    assert response.status_code == 200
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID and order.is_paid
+    assert order.stripe_payment_intent == "pi_test_123"
+    assert StripeEvent.objects.get(event_id="evt_1").order == order
+
+
+def test_bad_signature_is_rejected_and_changes_nothing(card_order):
+    order, _session = card_order
+    client = Client()
+    response = post_event(
+        client, "evt_bad", "checkout.session.completed", paid_session(order), secret="whsec_wrong"
+    )
+    assert response.status_code == 400
+    payload = event("evt_bad2", "checkout.session.completed", paid_session(order))
+    response = client.post(WEBHOOK, payload, content_type="application/json")  # unsigned
+    assert response.status_code == 400
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING_PAYMENT and not order.is_paid
+    assert not StripeEvent.objects.exists()
+
+
+def test_replayed_ten_times_is_one_transition(card_order):
+    order, _session = card_order
+    client = Client()
+    answers = [
+        post_event(client, "evt_same", "checkout.session.completed", paid_session(order))
+        for _ in range(10)
+    ]
+    assert all(r.status_code == 200 for r in answers)
+    assert answers[0].content == b"paid"
+    assert {r.content for r in answers[1:]} == {b"duplicate"}
+    assert StripeEvent.objects.filter(event_id="evt_same").count() == 1
+    assert OrderStatusChange.objects.filter(order=order, new_status="paid").count() == 1
+
+
+def test_out_of_order_events(card_order, two_variants):
+    order, _session = card_order
+    client = Client()
+    reserved = StockItem.objects.get(sku=two_variants[0].sku).reserved
+    # The async success arrives before the "completed (unpaid)" that preceded it at Stripe.
+    post_event(client, "evt_a", "checkout.session.async_payment_succeeded", paid_session(order))
+    late = paid_session(order, payment_status="unpaid")
+    assert post_event(client, "evt_b", "checkout.session.completed", late).content == b"noop"
+    # A stale "expired" after payment must not cancel a paid order or free its stock.
+    assert post_event(client, "evt_c", "checkout.session.expired", late).content == b"noop"
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert StockItem.objects.get(sku=two_variants[0].sku).reserved == reserved
+
+
+def test_expired_session_cancels_and_returns_stock(card_order, two_variants):
+    order, _session = card_order
+    before = {v.sku: StockItem.objects.get(sku=v.sku).reserved for v in two_variants}
+    expired = paid_session(order, payment_status="unpaid", status="expired", payment_intent=None)
+    response = post_event(Client(), "evt_exp", "checkout.session.expired", expired)
+    assert response.content == b"cancelled"
+    order.refresh_from_db()
+    assert order.status == Order.Status.CANCELLED
+    after = {v.sku: StockItem.objects.get(sku=v.sku).reserved for v in two_variants}
+    assert after == {
+        two_variants[0].sku: before[two_variants[0].sku] - 2,
+        two_variants[1].sku: before[two_variants[1].sku] - 1,
+    }
+
+
+def test_async_failure_cancels(card_order):
+    order, _session = card_order
+    session = paid_session(order, payment_status="unpaid")
+    post_event(Client(), "evt_f", "checkout.session.async_payment_failed", session)
+    order.refresh_from_db()
+    assert order.status == Order.Status.CANCELLED
+
+
+def test_refund_goes_through_stripe(card_order, fake_stripe):
+    order, _session = card_order
+    post_event(Client(), "evt_p", "checkout.session.completed", paid_session(order))
+    order.refresh_from_db()
+    assert orders.refund_order(order, note="khách trả hàng")
+    [refund] = fake_stripe.posts("/v1/refunds")
+    assert refund["form"] == {"payment_intent": "pi_test_123", "amount": str(order.total)}
+    assert refund["headers"]["Idempotency-Key"] == f"order-{order.reference}-refund"
+    order.refresh_from_db()
+    assert order.status == Order.Status.REFUNDED
+
+
+def test_card_checkout_redirects_to_stripe(two_variants, fake_stripe):
+    from .test_views import checkout_post
+
+    client = Client()
+    for v in two_variants:
+        client.post("/shop/cart/add/", {"sku": v.sku, "quantity": "1"})
+    response = client.post("/shop/checkout/", checkout_post(two_variants, payment_method="stripe"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    response = client.post("/shop/checkout/review/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(fake_stripe.url + "/pay/cs_test_")
+    order = Order.objects.get()
+    assert order.payment_method == "stripe" and order.stripe_session_id
