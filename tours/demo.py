@@ -143,7 +143,9 @@ def _panorama(title: str, seed: str, tour: dict, collection):
     Image = get_image_model()
     image = Image.objects.filter(title=title, collection=collection).first()
     if image is None:
-        data = render_panorama(seed, ground=tour["ground"], accent=tour["accent"], label=title)
+        # ASCII label: Pillow's default font has no Vietnamese glyphs.
+        label = vi_slug(title.split("—")[-1]).replace("-", " ").upper()
+        data = render_panorama(seed, ground=tour["ground"], accent=tour["accent"], label=label)
         image = Image(title=title, collection=collection)
         image.file = ImageFile(io.BytesIO(data), name=f"{vi_slug(seed, 60)}.jpg")
         image.save()
