@@ -137,6 +137,18 @@ def build_match(parsed: ParsedQuery, *, relaxed=False, suggest=False, typos=True
     return expression
 
 
+PG_EXACT_BONUS = 4.0
+
+
+def exact_tsquery(parsed: ParsedQuery) -> str:
+    """PostgreSQL: the accented query tokens (those that differ from their folding), OR-ed."""
+    accented = [e for e, f in zip(parsed.exact, parsed.folded, strict=True) if e != f]
+    if len(parsed.exact) > 1 and accented:
+        accented.append("(" + " <-> ".join(_pg(e) for e in parsed.exact) + ")")
+        return " | ".join(_pg(e) if not e.startswith("(") else e for e in accented)
+    return " | ".join(_pg(e) for e in accented)
+
+
 def _group(alternatives, exact, folded, prefix, suggest, pg) -> str:
     if pg:
         weights = "AB" if suggest else ""
@@ -344,13 +356,18 @@ class DatabaseEngine:
         }
 
     # --- reading ------------------------------------------------------------------------
-    def _matched_cte(self, match: str) -> tuple[str, list]:
+    def _matched_cte(self, match: str, exact: str = "") -> tuple[str, list]:
         if is_postgres():
+            # ts_rank cannot weight query terms, so exact-tone matches get their own bonus.
+            bonus, params = "", [match]
+            if exact:
+                bonus = f" + {PG_EXACT_BONUS} * ts_rank(d.search_vector, to_tsquery('simple', %s))"
+                params = [exact, match]
             return (
-                "WITH m AS MATERIALIZED (SELECT d.id, ts_rank(d.search_vector, tq.query) AS rank "
-                f"FROM {DOC_TABLE} d, to_tsquery('simple', %s) AS tq(query) "
+                f"WITH m AS MATERIALIZED (SELECT d.id, ts_rank(d.search_vector, tq.query){bonus} "
+                f"AS rank FROM {DOC_TABLE} d, to_tsquery('simple', %s) AS tq(query) "
                 "WHERE d.search_vector @@ tq.query) ",
-                [match],
+                params,
             )
         return (
             f"WITH m AS MATERIALIZED (SELECT rowid AS id, -bm25({FTS_TABLE}, {BM25_WEIGHTS}) "
@@ -362,23 +379,24 @@ class DatabaseEngine:
         parsed = parse_query(query.q)
         filters = build_filters(query)
         match = build_match(parsed, pg=is_postgres()) if not parsed.empty else ""
-        rows, count = self._page(match, filters, query)
+        exact = exact_tsquery(parsed) if is_postgres() else ""
+        rows, count = self._page(match, filters, query, exact)
         if count == 0 and len(parsed.folded) > 1:
             match = build_match(parsed, relaxed=True, pg=is_postgres())
-            rows, count = self._page(match, filters, query)
+            rows, count = self._page(match, filters, query, exact)
         facets = self._facets(match, filters, query, type_labels)
         hits = [self._hit(row, query) for row in rows]
         return SearchResult(query=query, count=count, hits=hits, facets=facets, engine=self.name)
 
-    def _source(self, match: str) -> tuple[str, str, list]:
+    def _source(self, match: str, exact: str = "") -> tuple[str, str, list]:
         """(WITH clause, FROM clause, params) for matched or all documents."""
         if match:
-            cte, params = self._matched_cte(match)
+            cte, params = self._matched_cte(match, exact)
             return cte, f"FROM m JOIN {DOC_TABLE} d ON d.id = m.id", params
         return "", f"FROM {DOC_TABLE} d", []
 
-    def _page(self, match: str, filters: dict, query: SearchQuery):
-        cte, source, params = self._source(match)
+    def _page(self, match: str, filters: dict, query: SearchQuery, exact: str = ""):
+        cte, source, params = self._source(match, exact)
         where, where_params = _where(filters)
         score = "m.rank * d.boost" if match else "d.boost"
         distance, distance_params = "NULL", []
