@@ -1,0 +1,253 @@
+"""Wagtail admin screens for orders: officers see every order; a producer sees only its parts.
+
+Thin views: visibility from shop.permissions, every change through shop.orders.
+"""
+
+import csv
+import datetime
+
+import stripe
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView, View
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from . import orders as services
+from .models import Order, OrderLine, OrderShipment
+from .permissions import can_manage_orders, is_officer, producer_ids_for
+
+PAGE_SIZE = 50
+
+
+class Scope:
+    """What one admin user may see: everything (officer) or some producers' parts."""
+
+    def __init__(self, user):
+        self.user = user
+        self.officer = is_officer(user)
+        self.producer_ids = set() if self.officer else producer_ids_for(user)
+        if not self.officer and not self.producer_ids:
+            raise PermissionDenied
+
+    def orders(self):
+        qs = Order.objects.all()
+        if not self.officer:
+            qs = qs.filter(shipments__producer_id__in=self.producer_ids).distinct()
+        return qs
+
+    def shipments(self):
+        qs = OrderShipment.objects.all()
+        if not self.officer:
+            qs = qs.filter(producer_id__in=self.producer_ids)
+        return qs
+
+    def may_touch(self, shipment) -> bool:
+        return self.officer or shipment.producer_id in self.producer_ids
+
+
+class FilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=gettext_lazy("Trạng thái"),
+        required=False,
+        choices=[("", gettext_lazy("Tất cả"))] + list(Order.Status.choices),
+    )
+    date_from = forms.DateField(
+        label=gettext_lazy("Từ ngày"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("Đến ngày"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def apply(self, qs):
+        if not self.is_valid():
+            return qs
+        data = self.cleaned_data
+        if data["status"]:
+            qs = qs.filter(status=data["status"])
+        tz = timezone.get_current_timezone()
+        if data["date_from"]:
+            start = datetime.datetime.combine(data["date_from"], datetime.time.min, tzinfo=tz)
+            qs = qs.filter(created_at__gte=start)
+        if data["date_to"]:
+            end = datetime.datetime.combine(
+                data["date_to"] + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+            )
+            qs = qs.filter(created_at__lt=end)
+        return qs
+
+
+class OrderListView(WagtailAdminTemplateMixin, TemplateView):
+    page_title = gettext_lazy("Đơn hàng")
+    header_icon = "list-ul"
+    template_name = "shop/admin/order_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        scope = Scope(self.request.user)
+        form = FilterForm(self.request.GET or None)
+        orders = form.apply(scope.orders()).select_related("commune").order_by("-created_at")
+        orders = orders.prefetch_related(
+            Prefetch("shipments", queryset=scope.shipments(), to_attr="visible_parts")
+        )
+        page = Paginator(orders, PAGE_SIZE).get_page(self.request.GET.get("p"))
+        context.update(
+            page_obj=page, form=form, officer=scope.officer, query=self.request.GET.urlencode()
+        )
+        return context
+
+
+class OrderDetailView(WagtailAdminTemplateMixin, TemplateView):
+    header_icon = "doc-full"
+    template_name = "shop/admin/order_detail.html"
+
+    def get_page_title(self):
+        return _("Đơn hàng %(ref)s") % {"ref": self.kwargs["reference"]}
+
+    def get_order(self, scope):
+        order = scope.orders().filter(reference=self.kwargs["reference"]).first()
+        if order is None:
+            raise Http404
+        return order
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        scope = Scope(self.request.user)
+        order = self.get_order(scope)
+        parts = list(scope.shipments().filter(order=order).prefetch_related("lines"))
+        for part in parts:
+            part.next_statuses = [
+                (value, OrderShipment.Status(value).label)
+                for value in services.NEXT_PART_STATUS.get(part.status, ())
+            ]
+        history = order.history.select_related("user")
+        if not scope.officer:
+            history = history.filter(shipment__isnull=True) | history.filter(
+                shipment__producer_id__in=scope.producer_ids
+            )
+        context.update(
+            order=order,
+            parts=parts,
+            officer=scope.officer,
+            history=history,
+            can_confirm_transfer=order.payment_method == Order.Payment.VIETQR
+            and not order.is_paid
+            and order.status == Order.Status.PENDING_PAYMENT,
+            can_refund=scope.officer and order.is_paid and order.status != Order.Status.REFUNDED,
+            can_cancel=scope.officer
+            and order.status
+            not in (Order.Status.CANCELLED, Order.Status.REFUNDED, Order.Status.DELIVERED),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        scope = Scope(request.user)
+        order = self.get_order(scope)
+        action = request.POST.get("action", "")
+        user = request.user
+        try:
+            if action in ("ship_status", "cod_collected"):
+                part = scope.shipments().filter(order=order, pk=request.POST.get("part")).first()
+                if part is None or not scope.may_touch(part):
+                    raise PermissionDenied
+                if action == "ship_status":
+                    services.set_shipment_status(part, request.POST.get("status", ""), user=user)
+                else:
+                    services.mark_cod_collected(part, user=user)
+            elif action == "confirm_transfer" and order.payment_method == Order.Payment.VIETQR:
+                services.mark_paid(order, user=user, note=_("Đã xác nhận nhận chuyển khoản"))
+            elif action == "cancel" and scope.officer:
+                services.cancel_order(order, user=user, note=request.POST.get("note", ""))
+            elif action == "refund" and scope.officer:
+                services.refund_order(order, user=user, note=request.POST.get("note", ""))
+            else:
+                raise PermissionDenied
+        except services.TransitionError as exc:
+            messages.error(request, str(exc))
+        except (stripe.StripeError, ValueError) as exc:
+            messages.error(request, _("Không hoàn tiền được: %(e)s") % {"e": exc})
+        else:
+            messages.success(request, _("Đã cập nhật đơn hàng."))
+        return redirect("shop_admin_order", order.reference)
+
+
+CSV_HEADER = [
+    "Mã đơn",
+    "Ngày đặt",
+    "Trạng thái đơn",
+    "Thanh toán",
+    "Đã thanh toán",
+    "Chủ thể",
+    "Trạng thái phần đơn",
+    "Hình thức nhận",
+    "Mã SKU",
+    "Sản phẩm",
+    "Quy cách",
+    "Đơn giá",
+    "Số lượng",
+    "Thành tiền",
+    "Người nhận",
+    "Điện thoại",
+    "Địa chỉ",
+]
+
+
+class OrderExportView(View):
+    """CSV of order lines for a date range (one row per line; producers get only their lines)."""
+
+    def get(self, request):
+        scope = Scope(request.user)
+        form = FilterForm(request.GET or None)
+        orders = form.apply(scope.orders())
+        lines = (
+            OrderLine.objects.filter(order__in=orders.values("pk"))
+            .select_related("order", "order__commune", "shipment")
+            .order_by("order__created_at", "order_id", "pk")
+        )
+        if not scope.officer:
+            lines = lines.filter(shipment__producer_id__in=scope.producer_ids)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="don-hang-{stamp}.csv"'
+        response.write("\ufeff")  # BOM: Excel opens UTF-8 Vietnamese correctly
+        writer = csv.writer(response)
+        writer.writerow(CSV_HEADER)
+        for line in lines.iterator(chunk_size=500):
+            order, part = line.order, line.shipment
+            writer.writerow(
+                [
+                    order.reference,
+                    timezone.localtime(order.created_at).strftime("%Y-%m-%d %H:%M"),
+                    order.get_status_display(),
+                    order.get_payment_method_display(),
+                    "có" if order.is_paid else "chưa",
+                    part.producer_title,
+                    part.get_status_display(),
+                    part.get_method_display(),
+                    line.sku,
+                    line.title,
+                    line.variant_label,
+                    line.unit_price,
+                    line.quantity,
+                    line.line_total,
+                    order.recipient,
+                    order.phone,
+                    order.address_text,
+                ]
+            )
+        return response
+
+
+def menu_visible(user) -> bool:
+    return can_manage_orders(user)

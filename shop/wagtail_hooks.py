@@ -1,0 +1,39 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from . import admin_views
+
+
+@hooks.register("register_admin_urls")
+def register_shop_admin_urls():
+    return [
+        path("shop/orders/", admin_views.OrderListView.as_view(), name="shop_admin_orders"),
+        path(
+            "shop/orders/export.csv",
+            admin_views.OrderExportView.as_view(),
+            name="shop_admin_orders_csv",
+        ),
+        path(
+            "shop/orders/<str:reference>/",
+            admin_views.OrderDetailView.as_view(),
+            name="shop_admin_order",
+        ),
+    ]
+
+
+class OrdersMenuItem(MenuItem):
+    def is_shown(self, request):
+        return admin_views.menu_visible(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def orders_menu_item():
+    return OrdersMenuItem(
+        _("Đơn hàng"),
+        reverse("shop_admin_orders"),
+        name="shop-orders",
+        icon_name="list-ul",
+        order=170,
+    )
