@@ -15,7 +15,8 @@ def _script(data: dict) -> str:
     return mark_safe(f'<script type="application/ld+json">{text}</script>')
 
 
-def _image_url(request, image, spec="fill-1200x800") -> str | None:
+def _image_url(request, image, spec="max-960x960|format-jpeg") -> str | None:
+    # Same rendition the product gallery's <picture> already made: no new file, one query.
     if image is None:
         return None
     url = image.get_rendition(spec).url
