@@ -1,0 +1,212 @@
+"""Shop: a checkout flow (add to cart → place a COD order) and a stock contention run
+(200 concurrent buyers for the last 20 units of one product, on PostgreSQL).
+
+Every buyer is a real HTTP client with its own cookies and CSRF token, against gunicorn.
+"""
+
+import http.cookiejar
+import statistics
+import threading
+import time
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+from bench.harness import percentile
+
+CHECKOUT_BUYERS = 60
+CHECKOUT_CONCURRENCY = 8
+CONTENTION_BUYERS = 200
+CONTENTION_UNITS = 20
+
+
+class Buyer:
+    def __init__(self, base_url: str):
+        self.base = base_url
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def _csrf(self) -> str:
+        return next(c.value for c in self.jar if c.name == "csrftoken")
+
+    def get(self, path):
+        with self.opener.open(self.base + path, timeout=120) as r:
+            return r.geturl(), r.read()
+
+    def post(self, path, data):
+        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self._csrf()}).encode()
+        request = urllib.request.Request(
+            self.base + path, data=body, headers={"Referer": self.base + path}
+        )
+        with self.opener.open(request, timeout=120) as r:
+            return r.geturl(), r.read()
+
+    def prepare(self, target):
+        """Everything before the final click: cart and checkout form."""
+        self.get("/shop/cart/")  # CSRF cookie
+        self.post("/shop/cart/add/", {"sku": target["sku"], "quantity": "1"})
+        self.post(
+            "/shop/checkout/",
+            {
+                "recipient": "Khách thử tải",
+                "phone": "0912345678",
+                "commune": target["commune"],
+                "street": "Số 1, đường Thử",
+                "payment_method": "cod",
+                "accept_terms": "on",
+                f"ship_{target['producer']}": "delivery",
+            },
+        )
+
+    def place(self) -> bool:
+        url, _body = self.post("/shop/checkout/review/", {})
+        return "/shop/orders/DH" in url
+
+
+def _target_from_orm(units: int):
+    from products.models import ProductVariant, StockItem
+    from products.reference import Commune
+
+    variant = (
+        ProductVariant.objects.filter(page__live=True, page__producer__isnull=False)
+        .select_related("page")
+        .order_by("sku")
+        .first()
+    )
+    StockItem.objects.update_or_create(sku=variant.sku, defaults={"on_hand": units, "reserved": 0})
+    return {
+        "sku": variant.sku,
+        "producer": variant.page.producer_id,
+        "commune": Commune.objects.order_by("pk").first().pk,
+    }
+
+
+def checkout(bench) -> None:
+    bench.queries_per_request("/shop/cart/")  # sets up Django in this process
+    target = _target_from_orm(100_000)
+    flows, places, errors = [], [], 0
+    lock = threading.Lock()
+
+    def one(_i):
+        nonlocal errors
+        buyer = Buyer(bench.base_url)
+        t0 = time.perf_counter()
+        try:
+            buyer.prepare(target)
+            t1 = time.perf_counter()
+            ok = buyer.place()
+        except Exception:  # noqa: BLE001 - counted
+            ok, t1 = False, time.perf_counter()
+        t2 = time.perf_counter()
+        with lock:
+            flows.append(t2 - t0)
+            places.append(t2 - t1)
+            errors += 0 if ok else 1
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(CHECKOUT_CONCURRENCY) as pool:
+        list(pool.map(one, range(CHECKOUT_BUYERS)))
+    wall = time.perf_counter() - started
+    bench.report(
+        "shop checkout flow",
+        buyers=CHECKOUT_BUYERS,
+        concurrency=CHECKOUT_CONCURRENCY,
+        orders_per_s=(CHECKOUT_BUYERS - errors) / wall,
+        flow_p50_ms=percentile(flows, 0.5) * 1000,
+        flow_p95_ms=percentile(flows, 0.95) * 1000,
+        place_p95_ms=percentile(places, 0.95) * 1000,
+        errors=errors,
+    )
+
+
+def _pg_state(url, sku):
+    import psycopg
+
+    with psycopg.connect(url.replace("postgres://", "postgresql://")) as conn:
+        orders = conn.execute(
+            "SELECT count(DISTINCT order_id), coalesce(sum(quantity), 0) "
+            "FROM shop_orderline WHERE sku = %s",
+            [sku],
+        ).fetchone()
+        stock = conn.execute(
+            "SELECT on_hand, reserved FROM products_stockitem WHERE sku = %s", [sku]
+        ).fetchone()
+    return orders, stock
+
+
+def _pg_target(url):
+    import psycopg
+
+    with psycopg.connect(url.replace("postgres://", "postgresql://")) as conn:
+        sku, producer = conn.execute(
+            "SELECT v.sku, p.producer_id FROM products_productvariant v "
+            "JOIN products_productpage p ON p.page_ptr_id = v.page_id "
+            "JOIN wagtailcore_page w ON w.id = p.page_ptr_id "
+            "WHERE w.live AND p.producer_id IS NOT NULL ORDER BY v.sku LIMIT 1"
+        ).fetchone()
+        commune = conn.execute("SELECT min(id) FROM products_commune").fetchone()[0]
+        conn.execute("DELETE FROM shop_orderline WHERE sku = %s", [sku])
+        conn.execute(
+            "UPDATE products_stockitem SET on_hand = %s, reserved = 0 WHERE sku = %s",
+            [CONTENTION_UNITS, sku],
+        )
+    return {"sku": sku, "producer": producer, "commune": commune}
+
+
+def contention(bench) -> None:
+    url = bench.postgres_url("ocop_bench_shop")
+    if url is None:
+        bench.report("shop contention", skipped="no PostgreSQL")
+        return
+    env = {**bench.env, "DATABASE_URL": url}
+    bench.manage("migrate", "--noinput", "-v", "0", env=env)
+    bench.manage("seed_demo", "--password", "bench", env=env)
+    base = bench.start_server({"DATABASE_URL": url})
+    target = _pg_target(url)
+
+    buyers = [Buyer(base) for _ in range(CONTENTION_BUYERS)]
+    with ThreadPoolExecutor(16) as pool:  # fill 200 carts (not measured)
+        list(pool.map(lambda b: b.prepare(target), buyers))
+
+    barrier = threading.Barrier(CONTENTION_BUYERS)
+    latencies, outcomes = [], []
+    lock = threading.Lock()
+
+    def go(buyer):
+        barrier.wait()
+        t0 = time.perf_counter()
+        try:
+            outcome = "placed" if buyer.place() else "sold out"
+        except Exception as exc:  # noqa: BLE001
+            outcome = f"error {type(exc).__name__}"
+        with lock:
+            latencies.append(time.perf_counter() - t0)
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=go, args=(b,)) for b in buyers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    (orders, units), (on_hand, reserved) = _pg_state(url, target["sku"])
+    bench.report(
+        "shop contention (PostgreSQL)",
+        buyers=CONTENTION_BUYERS,
+        units=CONTENTION_UNITS,
+        orders_placed=orders,
+        units_sold=units,
+        final_available=on_hand - reserved,
+        on_hand=on_hand,
+        reserved=reserved,
+        sold_out_answers=outcomes.count("sold out"),
+        errors=sum(1 for o in outcomes if o.startswith("error")),
+        p50_ms=statistics.median(latencies) * 1000,
+        p95_ms=percentile(latencies, 0.95) * 1000,
+    )
+    if units > CONTENTION_UNITS or on_hand - reserved < 0:
+        raise AssertionError("OVERSOLD")
+
+
+def run(bench) -> None:
+    checkout(bench)
+    contention(bench)
