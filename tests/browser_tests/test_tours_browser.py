@@ -132,3 +132,22 @@ def test_visitor_tours_bat_trang_and_finds_sites_on_the_map(tour_page, demo_pass
     first_marker = page.locator("#tour-map .leaflet-marker-icon").first
     assert first_marker.get_attribute("tabindex") == "0"
     assert first_marker.get_attribute("role") == "button"
+
+    # Without WebGL: the flat preview and the list still take the visitor through the tour.
+    context = page.context.browser.new_context(base_url=page.url.split("/ban-do/")[0])
+    context.add_init_script("HTMLCanvasElement.prototype.getContext = () => null;")
+    context.route(f"**{settings.MEDIA_URL}**", _serve_media)
+    flat = context.new_page()
+    try:
+        flat.goto(tour.url)
+        flat.wait_for_function("document.querySelector('[data-tour]').dataset.viewer")
+        assert flat.locator("[data-tour]").get_attribute("data-viewer") == "fallback"
+        preview = flat.locator("#tour-fallback-img")
+        assert preview.is_visible() and not flat.locator("#tour-viewer").is_visible()
+        before = preview.get_attribute("src")
+        flat.locator(".tour-scenes a[data-scene='cho-gom']").click()
+        assert flat.locator("#tour-status").inner_text() == "Đang xem: Chợ gốm"
+        assert preview.get_attribute("src") != before
+        assert flat.evaluate("document.getElementById('tour-fallback-img').naturalWidth") > 0
+    finally:
+        context.close()

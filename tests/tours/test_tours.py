@@ -226,6 +226,8 @@ def test_admin_creates_tour_with_nested_scenes_and_hotspots(client, demo_passwor
     assert [s.key for s in scenes] == ["mot", "hai"]
     hotspot = scenes[0].hotspots.get()
     assert (hotspot.kind, hotspot.target_scene, hotspot.yaw) == ("scene", "hai", 12.5)
+    # Saving the tour asked for its tiles (the task itself runs on commit).
+    assert PanoramaTiles.objects.filter(image=image).exists()
 
 
 def _errors(response) -> str:
