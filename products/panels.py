@@ -6,6 +6,7 @@ certification (and the home-page highlight) is editable only with ``products.cer
 fields, so a farmer cannot award itself stars by posting them.
 """
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import (
     FieldPanel,
@@ -96,8 +97,17 @@ def product_content_panels() -> list:
         ),
         FieldRowPanel(
             [
-                FieldPanel("category", help_text=_("Nhóm sản phẩm theo Chương trình OCOP.")),
-                FieldPanel("origin_commune", help_text=_("Nơi sản xuất ra sản phẩm.")),
+                # Plain drop-downs: simpler on a phone than the snippet chooser pop-up.
+                FieldPanel(
+                    "category",
+                    widget=forms.Select,
+                    help_text=_("Nhóm sản phẩm theo Chương trình OCOP."),
+                ),
+                FieldPanel(
+                    "origin_commune",
+                    widget=forms.Select,
+                    help_text=_("Nơi sản xuất ra sản phẩm."),
+                ),
             ]
         ),
         FieldPanel("name_en", help_text=_("Không bắt buộc; dùng cho trang tiếng Anh.")),

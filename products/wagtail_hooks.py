@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import admin_views
 from .models import Commune, OcopCategory, TraceabilityBatch
-from .permissions import can_manage_stock, is_officer, producer_slugs_for
+from .permissions import can_manage_stock, is_officer, producer_pages_for, producer_slugs_for
 
 
 @hooks.register("register_admin_urls")
@@ -86,10 +87,36 @@ class OcopCategoryViewSet(SnippetViewSet):
     list_display = ["code", "name", "parent"]
 
 
+class _OwnBatchesMixin:
+    """Wagtail opens snippet choosers to every admin user: farmers only get their own batches."""
+
+    def get_object_list(self):
+        batches = super().get_object_list()
+        user = self.request.user
+        if is_officer(user):
+            return batches
+        return batches.filter(product__producer__in=producer_pages_for(user))
+
+
+class BatchChooseView(_OwnBatchesMixin, ChooseView):
+    pass
+
+
+class BatchChooseResultsView(_OwnBatchesMixin, ChooseResultsView):
+    pass
+
+
+class BatchChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = BatchChooseView
+    choose_results_view_class = BatchChooseResultsView
+
+
 class TraceabilityBatchViewSet(SnippetViewSet):
-    """Batches: officers only for now (their permission); farmers do not see the list at all."""
+    """Batches: the list is for officers (their permission); farmers do not see it at all, and
+    the chooser shows a farmer only its own products' batches."""
 
     model = TraceabilityBatch
+    chooser_viewset_class = BatchChooserViewSet
     icon = "doc-full"
     menu_label = _("Lô sản xuất")
     list_display = ["code", "product", "produced_on"]

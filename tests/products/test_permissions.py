@@ -255,3 +255,27 @@ def test_roles_are_wired_as_designed(world):
     assert world["officer"].groups.filter(name=OFFICER_GROUP).exists()
     assert world["officer"].has_perm("products.certify_ocop")
     assert not world["farmer_a"].has_perm("products.certify_ocop")
+
+
+def test_batch_chooser_shows_a_farmer_only_its_own_batches(world):
+    from products.models import TraceabilityBatch
+
+    url = "/admin/snippets/choose/products/traceabilitybatch/?p=1"
+    batches = TraceabilityBatch.objects.select_related("product")
+    assert batches.exists()
+    by_owner = {}
+    for batch in batches:
+        by_owner.setdefault(batch.product.producer_id, []).append(batch.code)
+    owner_id = next(iter(by_owner))
+    from products.models import ProducerPage
+
+    owner = ProducerPage.objects.get(pk=owner_id)
+    someone_else = ProducerPage.objects.exclude(pk=owner_id).order_by("title").first()
+    own_html = Client()
+    own_html.force_login(login(owner.slug))
+    body = own_html.get(url).content.decode()
+    assert all(code in body for code in by_owner[owner_id][:25])
+    other = Client()
+    other.force_login(login(someone_else.slug))
+    other_body = other.get(url).content.decode()
+    assert not any(code in other_body for code in by_owner[owner_id])
