@@ -23,6 +23,8 @@ from wagtail.search import index
 from products.models import Commune
 from products.serializers import CommuneSerializer
 
+from .panels import TileStatusPanel
+
 
 class TourIndexPage(Page):
     intro = RichTextField(_("giới thiệu"), blank=True)
@@ -228,6 +230,7 @@ class VirtualTourPage(Page):
             )
         ),
         InlinePanel("scenes", label=_("Cảnh"), min_num=1),
+        TileStatusPanel(heading=_("Ô ảnh toàn cảnh")),
     ]
     search_fields = Page.search_fields + [index.SearchField("intro")]
     base_form_class = VirtualTourPageForm

@@ -259,3 +259,20 @@ def test_preview_mode_turns_on_the_direction_picker():
     html = response.render().content.decode() if hasattr(response, "render") else ""
     html = html or response.content.decode()
     assert "data-editor" in html and 'id="tour-picker"' in html and "Sao chép" in html
+
+
+def test_admin_edit_shows_nested_hotspots_and_tile_status(client, demo_password):
+    client = _admin_client(client, demo_password)
+    page = _bat_trang_tour()
+    html = client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
+    assert 'name="scenes-0-hotspots-TOTAL_FORMS"' in html
+    assert 'value="lo-gom"' in html
+    assert html.count('data-state="ready"') == page.scenes.count()
+
+    broken = _image((1200, 1000), "broken-upload")
+    generate_tiles(broken.pk)
+    scene = page.scenes.first()
+    scene.panorama = broken
+    scene.save()
+    html = client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
+    assert 'data-state="failed"' in html and "tỉ lệ 2:1" in html
