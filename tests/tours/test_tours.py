@@ -276,3 +276,23 @@ def test_admin_edit_shows_nested_hotspots_and_tile_status(client, demo_password)
     scene.save()
     html = client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
     assert 'data-state="failed"' in html and "tỉ lệ 2:1" in html
+
+
+def test_seeding_again_changes_no_tour_content():
+    from django.core.management import call_command
+
+    from tours.models import Scene
+
+    def counts():
+        return (
+            VirtualTourPage.objects.count(),
+            Scene.objects.count(),
+            Hotspot.objects.count(),
+            PanoramaTiles.objects.count(),
+            get_image_model().objects.count(),
+            TourSitePage.objects.exclude(opening_hours="").count(),
+        )
+
+    before = counts()
+    call_command("seed_demo", "--password", "x", verbosity=0, stdout=io.StringIO())
+    assert counts() == before
