@@ -79,6 +79,29 @@ SCREENS = {
         lambda w: reverse("wagtailadmin_pages:history", args=[w["draft"].pk]),
         {"farmer_a", "officer", "admin"},
     ),
+    "preview-on-edit-a": (
+        lambda w: reverse("wagtailadmin_pages:preview_on_edit", args=[w["draft"].pk]),
+        {"farmer_a", "officer", "admin"},
+    ),
+    "revision-view-draft-a": (
+        lambda w: reverse(
+            "wagtailadmin_pages:revisions_view",
+            args=[w["draft"].pk, w["draft"].latest_revision_id],
+        ),
+        {"farmer_a", "officer", "admin"},
+    ),
+    "workflow-history-draft-a": (
+        lambda w: reverse("wagtailadmin_pages:workflow_history", args=[w["draft"].pk]),
+        {"farmer_a", "officer", "admin"},
+    ),
+    "unpublish-live-product-b": (
+        lambda w: reverse("wagtailadmin_pages:unpublish", args=[w["live_b"].pk]),
+        {"officer", "admin"},
+    ),
+    "delete-live-product-b": (
+        lambda w: reverse("wagtailadmin_pages:delete", args=[w["live_b"].pk]),
+        {"officer", "admin"},
+    ),
     "edit-live-product-b": (
         lambda w: reverse("wagtailadmin_pages:edit", args=[w["live_b"].pk]),
         {"farmer_b", "officer", "admin"},
