@@ -370,7 +370,7 @@ def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def match_spans(text: str, query: str) -> list[tuple[int, int]]:
+def match_spans(text: str, query: str, prefer_exact: bool = False) -> list[tuple[int, int]]:
     """Return ``(start, end)`` offsets in NFC ``text`` of the words matching ``query``.
 
     Both sides are folded, and a word matches when it is within the edit budget
@@ -378,6 +378,9 @@ def match_spans(text: str, query: str) -> list[tuple[int, int]]:
     ``unicodedata.normalize("NFC", text)``; spans are sorted and non-overlapping.
     """
     terms = [(term, edit_budget(term)) for term in dict.fromkeys(folded_tokens(query))]
+    if prefer_exact:  # a term found as typed is not also matched loosely ("dong" ≠ "song")
+        present = set(folded_tokens(text))
+        terms = [(term, 0 if term in present else budget) for term, budget in terms]
     if not terms:
         return []
     text = unicodedata.normalize("NFC", text)
@@ -406,7 +409,13 @@ def _render(text: str, spans: list[tuple[int, int]], start: str, end: str) -> st
     return "".join(parts)
 
 
-def highlight(original_text: str, query: str, start: str = "<mark>", end: str = "</mark>") -> str:
+def highlight(
+    original_text: str,
+    query: str,
+    start: str = "<mark>",
+    end: str = "</mark>",
+    prefer_exact: bool = False,
+) -> str:
     """Return ``original_text`` HTML-escaped, with words matching ``query`` wrapped.
 
     Matching is accent-insensitive and typo-tolerant (see :func:`match_spans`),
@@ -416,7 +425,7 @@ def highlight(original_text: str, query: str, start: str = "<mark>", end: str = 
     ``end`` are trusted markup and are inserted unescaped.
     """
     text = unicodedata.normalize("NFC", original_text)
-    return _render(text, match_spans(text, query), start, end)
+    return _render(text, match_spans(text, query, prefer_exact), start, end)
 
 
 def _window(text: str, span: tuple[int, int], length: int) -> tuple[int, int]:
@@ -447,6 +456,7 @@ def snippet(
     length: int = 160,
     start: str = "<mark>",
     end: str = "</mark>",
+    prefer_exact: bool = False,
 ) -> str:
     """Return a highlighted, HTML-safe excerpt of about ``length`` characters.
 
@@ -457,7 +467,7 @@ def snippet(
     if length < 1:
         raise ValueError("length must be positive")
     text = " ".join(unicodedata.normalize("NFC", original_text).split())
-    spans = match_spans(text, query)
+    spans = match_spans(text, query, prefer_exact)
     begin, finish = _window(text, spans[0] if spans else (0, 0), length)
     visible = [
         (max(span_start, begin) - begin, min(span_end, finish) - begin)

@@ -600,3 +600,16 @@ def test_snippet_match_longer_than_window():
 def test_snippet_rejects_non_positive_length():
     with pytest.raises(ValueError, match="length must be positive"):
         snippet("Gốm", "gom", length=0)
+
+
+def test_prefer_exact_does_not_highlight_near_misses_of_words_present():
+    title = "Lọ Song Ngư đúc đồng"
+    assert (
+        highlight(title, "duc dong", prefer_exact=True)
+        == "Lọ Song Ngư <mark>đúc</mark> <mark>đồng</mark>"
+    )
+    assert "<mark>Song</mark>" in highlight(title, "duc dong")  # plain mode stays typo-tolerant
+    assert highlight("Làng gốm Bát Tràng", "bat trnag", prefer_exact=True).endswith(
+        "<mark>Bát</mark> <mark>Tràng</mark>"
+    )
+    assert "<mark>đồng</mark>" in snippet(title, "duc dong", prefer_exact=True)

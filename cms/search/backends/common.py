@@ -34,8 +34,9 @@ def prepare(doc_type: str, object_id: int, data: dict) -> PreparedDocument:
     extra = [data.get("commune_label") or "", *(data.get("commune_aliases") or [])]
     matching = " ".join([body, *keywords, *extra])
     keys = {commune_key(name) for name in extra if name}
-    for name in extra:  # "Dương Xá, Gia Lâm": the legacy commune and the legacy district
-        keys.update(commune_key(part) for part in name.split(",") if part.strip())
+    # "Dương Xá, Gia Lâm" is found by "Dương Xá" too (like Commune.objects.matching); the old
+    # district alone is not a commune, so it only matches as text.
+    keys |= {commune_key(name.split(",")[0]) for name in extra if name}
     if data.get("commune"):
         keys.add(data["commune"])
     keys.discard("")

@@ -14,10 +14,12 @@ both read the matched set from a MATERIALIZED CTE, and each facet ignores its ow
 
 from __future__ import annotations
 
+import copy
+import secrets
 import threading
+from collections import OrderedDict
 
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from ..models import IndexedDocument, IndexState, SearchTerm
@@ -46,6 +48,9 @@ def is_postgres() -> bool:
 # --------------------------------------------------------------------------- #
 
 _vocab_lock = threading.Lock()
+_facet_lock = threading.Lock()
+_facet_cache: OrderedDict = OrderedDict()
+FACET_CACHE_SIZE = 256
 _vocab: dict = {"version": None, "words": frozenset(), "by_length": {}}
 
 
@@ -54,9 +59,11 @@ def index_version() -> int:
 
 
 def bump_version() -> None:
-    updated = IndexState.objects.filter(key="default").update(version=F("version") + 1)
-    if not updated:
-        IndexState.objects.get_or_create(key="default", defaults={"version": 1})
+    """Mark the index as changed. A random value, not a counter: after a rolled-back write the
+    next change must not reuse a version some process cached results under."""
+    version = secrets.randbits(62)
+    if not IndexState.objects.filter(key="default").update(version=version):
+        IndexState.objects.get_or_create(key="default", defaults={"version": version})
 
 
 def _vocabulary():
@@ -356,7 +363,19 @@ class DatabaseEngine:
         }
 
     # --- reading ------------------------------------------------------------------------
-    def _matched_cte(self, match: str, exact: str = "") -> tuple[str, list]:
+    def _matched_cte(self, match: str, exact: str = "", ranked: bool = True) -> tuple[str, list]:
+        if not ranked:  # facets and counts need the matches, not their scores
+            if is_postgres():
+                return (
+                    f"WITH m AS MATERIALIZED (SELECT d.id FROM {DOC_TABLE} d "
+                    "WHERE d.search_vector @@ to_tsquery('simple', %s)) ",
+                    [match],
+                )
+            return (
+                f"WITH m AS MATERIALIZED (SELECT rowid AS id FROM {FTS_TABLE} "
+                f"WHERE {FTS_TABLE} MATCH %s) ",
+                [match],
+            )
         if is_postgres():
             # ts_rank cannot weight query terms, so exact-tone matches get their own bonus.
             bonus, params = "", [match]
@@ -380,18 +399,18 @@ class DatabaseEngine:
         filters = build_filters(query)
         match = build_match(parsed, pg=is_postgres()) if not parsed.empty else ""
         exact = exact_tsquery(parsed) if is_postgres() else ""
-        rows, count = self._page(match, filters, query, exact)
+        facets, count = self._cached_facets(match, filters, query, type_labels)
         if count == 0 and len(parsed.folded) > 1:
             match = build_match(parsed, relaxed=True, pg=is_postgres())
-            rows, count = self._page(match, filters, query, exact)
-        facets = self._facets(match, filters, query, type_labels)
+            facets, count = self._cached_facets(match, filters, query, type_labels)
+        rows = self._page(match, filters, query, exact) if count > query.offset else []
         hits = [self._hit(row, query) for row in rows]
         return SearchResult(query=query, count=count, hits=hits, facets=facets, engine=self.name)
 
-    def _source(self, match: str, exact: str = "") -> tuple[str, str, list]:
+    def _source(self, match: str, exact: str = "", ranked=True) -> tuple[str, str, list]:
         """(WITH clause, FROM clause, params) for matched or all documents."""
         if match:
-            cte, params = self._matched_cte(match, exact)
+            cte, params = self._matched_cte(match, exact, ranked)
             return cte, f"FROM m JOIN {DOC_TABLE} d ON d.id = m.id", params
         return "", f"FROM {DOC_TABLE} d", []
 
@@ -408,24 +427,44 @@ class DatabaseEngine:
             order = "score DESC, d.title, d.id"
         sql = (
             f"{cte}SELECT d.doc_type, d.object_id, d.title, d.url, d.body, {score} AS score, "
-            f"{distance} AS distance, COUNT(*) OVER () AS total "
+            f"{distance} AS distance "
             f"{source}{where} ORDER BY {order} LIMIT %s OFFSET %s"
         )
         with connection.cursor() as cursor:
             cursor.execute(
                 sql, params + distance_params + where_params + [query.page_size, query.offset]
             )
-            rows = cursor.fetchall()
-            if rows:
-                return rows, rows[0][-1]
-            if query.page == 1:
-                return [], 0
-            cursor.execute(f"{cte}SELECT COUNT(*) {source}{where}", params + where_params)
-            return [], cursor.fetchone()[0]
+            return cursor.fetchall()
 
-    def _facets(self, match, filters, query, type_labels) -> dict[str, list[dict]]:
-        cte, source, params = self._source(match)
-        price_case = (
+    def _cached_facets(self, match, filters, query, type_labels):
+        """Facet counts depend only on the index version, the match and the filters: keep the
+        last few hundred per process (like Elasticsearch's shard request cache), so browsing
+        and refining do not rescan the matches. Any index change bumps the version."""
+        if not FACET_CACHE_SIZE:
+            return self._facets(match, filters, query, type_labels)
+        key = (index_version(), match, repr(sorted(filters.items())), query.communes)
+        with _facet_lock:
+            hit = _facet_cache.get(key)
+            if hit is not None:
+                _facet_cache.move_to_end(key)
+        if hit is None:
+            hit = self._facets(match, filters, query, type_labels)
+            with _facet_lock:
+                _facet_cache[key] = hit
+                while len(_facet_cache) > FACET_CACHE_SIZE:
+                    _facet_cache.popitem(last=False)
+        facets, total = hit
+        return copy.deepcopy(facets), total
+
+    def _facets(self, match, filters, query, type_labels) -> tuple[dict[str, list[dict]], int]:
+        """All facet counts (each without its own filter) and the total, in one pass.
+
+        The matches are grouped by every facet column (plus whether each row passes the
+        commune and price filters); Python then adds each group's count to a facet value when
+        the group passes every *other* filter — disjunctive facets without one scan per facet.
+        """
+        cte, source, params = self._source(match, ranked=False)
+        bucket = (
             "CASE "
             + " ".join(
                 "WHEN "
@@ -438,49 +477,39 @@ class DatabaseEngine:
             )
             + " END"
         )
-        specs = [
-            ("type", "d.doc_type", "''", None),
-            ("category", "d.group_code", "MAX(d.group_label)", "d.group_code <> ''"),
-            ("stars", "CAST(d.stars AS VARCHAR(10))", "''", "d.stars IS NOT NULL"),
-            ("commune", "d.commune", "MAX(d.commune_label)", "d.commune <> ''"),
-            ("price", price_case, "''", "d.price IS NOT NULL"),
-            ("in_stock", "'1'", "''", "d.in_stock = %s"),
-        ]
-        parts, all_params = [], list(params)
-        for name, value, label, extra in specs:
-            where, where_params = _where(filters, exclude=name, extra=extra)
-            if name == "in_stock":
-                where_params = where_params + [True]
-            group = "" if name == "in_stock" else f" GROUP BY {value}"
-            parts.append(
-                f"SELECT CAST('{name}' AS VARCHAR(20)) AS facet, CAST({value} AS VARCHAR(200)), "
-                f"CAST({label} AS VARCHAR(200)), COUNT(*) {source}{where}{group}"
-            )
-            all_params += where_params
-        sql = cte + " UNION ALL ".join(parts)
+        flags, flag_params = [], []
+        for name in ("commune", "price"):
+            if name in filters:
+                condition, values = filters[name]
+                flags.append(f"CASE WHEN {condition} THEN 1 ELSE 0 END")
+                flag_params += values
+            else:
+                flags.append("1")
+        where, where_params = _where({k: v for k, v in filters.items() if k == "near"})
+        columns = (
+            f"d.doc_type, d.category, d.group_code, d.stars, d.commune, {bucket}, d.in_stock, "
+            f"{flags[0]}, {flags[1]}"
+        )
+        sql = (
+            f"{cte}SELECT {columns}, MAX(d.group_label), MAX(d.commune_label), COUNT(*) "
+            f"{source}{where} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
+        )
         with connection.cursor() as cursor:
-            cursor.execute(sql, all_params)
-            rows = cursor.fetchall()
-            chosen = set()
-            if "commune" in filters:  # which current communes the (maybe legacy) names mean
-                condition, values = filters["commune"]
-                cursor.execute(
-                    f"SELECT DISTINCT d.commune FROM {DOC_TABLE} d WHERE {condition}", values
-                )
-                chosen = {row[0] for row in cursor.fetchall()}
-        return format_facets(rows, query, type_labels, chosen)
+            cursor.execute(sql, params + flag_params + where_params)
+            groups = cursor.fetchall()
+        return _count_facets(groups, query, type_labels)
 
     def _hit(self, row, query: SearchQuery) -> Hit:
-        doc_type, object_id, title, url, body, score, distance, _total = row
+        doc_type, object_id, title, url, body, score, distance = row
         text = body or title
         return Hit(
             type=doc_type,
             id=object_id,
             title=title,
             url=url,
-            snippet=snippet(text, query.q, 160) if query.q else snippet(text, "", 160),
+            snippet=snippet(text, query.q, 160, prefer_exact=True),
             score=float(score or 0),
-            title_html=highlight(title, query.q) if query.q else "",
+            title_html=highlight(title, query.q, prefer_exact=True) if query.q else "",
             distance_km=float(distance) if distance is not None else None,
         )
 
@@ -556,6 +585,52 @@ def _fill(row: IndexedDocument, item: PreparedDocument) -> None:
     row.in_stock = data.get("in_stock")
     row.lat, row.lon = geo
     row.updated_at = timezone.now()
+
+
+def _count_facets(groups, query: SearchQuery, type_labels) -> tuple[dict, int]:
+    groups_wanted = {c for c in query.categories if "." not in c}
+    subs_wanted = {c for c in query.categories if "." in c}
+    counts: dict[tuple[str, str], int] = {}
+    labels: dict[tuple[str, str], str] = {}
+    chosen_communes: set[str] = set()
+    total = 0
+    for row in groups:
+        doc_type, category, group, stars, commune, bucket, in_stock, c_ok, p_ok = row[:9]
+        group_label, commune_label, count = row[9:]
+        passes = {
+            "type": not query.types or doc_type in query.types,
+            "category": not query.categories or group in groups_wanted or category in subs_wanted,
+            "stars": not query.stars or stars in query.stars,
+            "commune": bool(c_ok),
+            "price": bool(p_ok),
+            "in_stock": not query.in_stock or bool(in_stock),
+        }
+        failed = [name for name, ok in passes.items() if not ok]
+        if query.communes and c_ok and commune:
+            chosen_communes.add(commune)
+        if not failed:
+            total += count
+        if len(failed) > 1:
+            continue
+        values = {
+            "type": doc_type,
+            "category": group or None,
+            "stars": str(stars) if stars is not None else None,
+            "commune": commune or None,
+            "price": bucket,
+            "in_stock": "1" if in_stock else None,
+        }
+        for name, value in values.items():
+            if value is None or (failed and failed[0] != name):
+                continue
+            key = (name, value)
+            counts[key] = counts.get(key, 0) + count
+            if name == "category":
+                labels[key] = group_label or ""
+            elif name == "commune":
+                labels[key] = commune_label or ""
+    rows = [(name, value, labels.get((name, value), ""), n) for (name, value), n in counts.items()]
+    return format_facets(rows, query, type_labels, chosen_communes), total
 
 
 def format_facets(

@@ -324,9 +324,11 @@ class ElasticsearchEngine:
                     id=source["object_id"],
                     title=source["title"],
                     url=source["url"],
-                    snippet=snippet(text, query.q, 160),
+                    snippet=snippet(text, query.q, 160, prefer_exact=True),
                     score=float(item.get("_score") or 0.0),
-                    title_html=highlight(source["title"], query.q) if query.q else "",
+                    title_html=(
+                        highlight(source["title"], query.q, prefer_exact=True) if query.q else ""
+                    ),
                     distance_km=distance,
                 )
             )
