@@ -66,8 +66,9 @@ def bump_version() -> None:
         IndexState.objects.get_or_create(key="default", defaults={"version": version})
 
 
-def _vocabulary():
-    version = index_version()
+def _vocabulary(version: int | None = None):
+    if version is None:
+        version = index_version()
     if _vocab["version"] != version:
         with _vocab_lock:
             words = frozenset(SearchTerm.objects.values_list("term", flat=True))
@@ -109,11 +110,13 @@ def _pg(term: str) -> str:
     return "'" + term.replace("'", "''").replace("\\", "") + "'"
 
 
-def build_match(parsed: ParsedQuery, *, relaxed=False, suggest=False, typos=True, pg=False):
+def build_match(
+    parsed: ParsedQuery, *, relaxed=False, suggest=False, typos=True, pg=False, version=None
+):
     """The FTS5 MATCH string (or PostgreSQL tsquery text) for a parsed query."""
     if parsed.empty:
         return ""
-    vocab = _vocabulary() if typos else None
+    vocab = _vocabulary(version) if typos else None
     last = len(parsed.folded) - 1
     groups = []
     for i, (folded, exact) in enumerate(zip(parsed.folded, parsed.exact, strict=True)):
@@ -397,12 +400,13 @@ class DatabaseEngine:
     def search(self, query: SearchQuery, type_labels: dict[str, str]) -> SearchResult:
         parsed = parse_query(query.q)
         filters = build_filters(query)
-        match = build_match(parsed, pg=is_postgres()) if not parsed.empty else ""
+        version = index_version()  # one read per search: vocabulary and facet cache key
+        match = build_match(parsed, pg=is_postgres(), version=version) if not parsed.empty else ""
         exact = exact_tsquery(parsed) if is_postgres() else ""
-        facets, count = self._cached_facets(match, filters, query, type_labels)
+        facets, count = self._cached_facets(match, filters, query, type_labels, version)
         if count == 0 and len(parsed.folded) > 1:
-            match = build_match(parsed, relaxed=True, pg=is_postgres())
-            facets, count = self._cached_facets(match, filters, query, type_labels)
+            match = build_match(parsed, relaxed=True, pg=is_postgres(), version=version)
+            facets, count = self._cached_facets(match, filters, query, type_labels, version)
         rows = self._page(match, filters, query, exact) if count > query.offset else []
         hits = [self._hit(row, query) for row in rows]
         return SearchResult(query=query, count=count, hits=hits, facets=facets, engine=self.name)
@@ -436,13 +440,13 @@ class DatabaseEngine:
             )
             return cursor.fetchall()
 
-    def _cached_facets(self, match, filters, query, type_labels):
+    def _cached_facets(self, match, filters, query, type_labels, version):
         """Facet counts depend only on the index version, the match and the filters: keep the
         last few hundred per process (like Elasticsearch's shard request cache), so browsing
         and refining do not rescan the matches. Any index change bumps the version."""
         if not FACET_CACHE_SIZE:
             return self._facets(match, filters, query, type_labels)
-        key = (index_version(), match, repr(sorted(filters.items())), query.communes)
+        key = (version, match, repr(sorted(filters.items())), query.communes)
         with _facet_lock:
             hit = _facet_cache.get(key)
             if hit is not None:
