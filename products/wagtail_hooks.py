@@ -150,3 +150,18 @@ def restrict_admin_image_api(router):
             return super().get_queryset().filter(pk__in=allowed.values("pk"))
 
     router.register_endpoint("images", CollectionPermittedImagesAPIViewSet)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def hide_other_producers_drafts_in_page_chooser(pages, request):
+    """The page chooser (internal links) browses the whole tree for any admin user: a farmer
+    sees live pages and its own subtree, never another producer's drafts."""
+    from django.db.models import Q
+
+    user = request.user
+    if is_officer(user):
+        return pages
+    visible = Q(live=True)
+    for producer in producer_pages_for(user).only("path"):
+        visible |= Q(path__startswith=producer.path)
+    return pages.filter(visible)
