@@ -95,6 +95,9 @@ def test_visitor_tours_bat_trang_and_finds_sites_on_the_map(tour_page, demo_pass
         )
         hotspot = page.locator(".pnlm-hotspot-base.hs-lo-gom-0")  # "Đi tiếp: Chợ gốm"
         hotspot.wait_for(state="visible")
+        # Made keyboard-operable by tour.js (Pannellum renders a bare <div>).
+        assert hotspot.get_attribute("tabindex") == "0"
+        assert hotspot.get_attribute("aria-label") == "Đi tới cảnh: Chợ gốm"
         hotspot.click()
         page.wait_for_function("window.tourViewer.getScene() === 'cho-gom'")
         page.wait_for_function(

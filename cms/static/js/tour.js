@@ -105,7 +105,29 @@
   window.tourViewer = viewer;
 
   viewer.on("scenechange", function (key) { updateUi(key, true); });
-  viewer.on("load", function () { root.setAttribute("data-loaded-scene", viewer.getScene()); });
+  // Pannellum's scene/info hotspots are plain <div>s: make them keyboard buttons too
+  // (product hotspots are already links). Off-screen ones are visibility:hidden, so skipped.
+  function labelHotspots() {
+    var scene = config.scenes[viewer.getScene()] || { hotSpots: [] };
+    scene.hotSpots.forEach(function (hs) {
+      var el = viewerEl.querySelector(".pnlm-hotspot-base." + hs.id);
+      if (!el || el.closest("a") || el.hasAttribute("tabindex")) return;
+      el.setAttribute("tabindex", "0");
+      el.setAttribute("role", "button");
+      el.setAttribute("aria-label", hs.type === "scene" ? "Đi tới cảnh: " + sceneTitle(hs.sceneId) : hs.text);
+      el.addEventListener("keydown", function (e) {
+        if (e.key === "Enter" || e.key === " ") {
+          e.preventDefault();
+          e.stopPropagation();
+          el.click();
+        }
+      });
+    });
+  }
+  viewer.on("load", function () {
+    labelHotspots();
+    root.setAttribute("data-loaded-scene", viewer.getScene());
+  });
   viewer.on("error", function () {
     root.classList.add("tour-no-webgl");
     fallback.hidden = false;
