@@ -246,3 +246,21 @@ def ensure_roles_and_logins(password: str) -> list[tuple[str, str, bool]]:
         )
         logins.append((user.username, producer.title, made))
     return logins
+
+
+def sync_producer_group_name(producer: ProducerPage) -> None:
+    """Keep `Producer: <slug>` true when a producer's slug changes (the group keeps its rights,
+    which hang on the page, not the name; other apps find the producer by the name)."""
+    expected = producer_group_name(producer.slug)
+    if Group.objects.filter(name=expected).exists():
+        return
+    stale = (
+        Group.objects.filter(
+            name__startswith=PRODUCER_GROUP_PREFIX, page_permissions__page=producer
+        )
+        .distinct()
+        .first()
+    )
+    if stale is not None:
+        stale.name = expected
+        stale.save(update_fields=["name"])

@@ -4,12 +4,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.signals import page_published
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import admin_views
-from .models import Commune, OcopCategory, TraceabilityBatch
+from .models import Commune, OcopCategory, ProducerPage, TraceabilityBatch
 from .permissions import can_manage_stock, is_officer, producer_pages_for, producer_slugs_for
 
 
@@ -165,3 +166,12 @@ def hide_other_producers_drafts_in_page_chooser(pages, request):
     for producer in producer_pages_for(user).only("path"):
         visible |= Q(path__startswith=producer.path)
     return pages.filter(visible)
+
+
+def _producer_published(sender, instance, **kwargs):
+    from .roles import sync_producer_group_name
+
+    sync_producer_group_name(instance)
+
+
+page_published.connect(_producer_published, sender=ProducerPage, dispatch_uid="ocop-group-slug")

@@ -260,3 +260,14 @@ def test_a_user_can_switch_the_admin_to_english():
     # Another user is unaffected.
     other = _client(login("officer")).get(reverse("wagtailadmin_home")).content.decode()
     assert '<html lang="vi"' in other
+
+
+def test_group_follows_a_producer_slug_change():
+    producer, _ = two_producers()
+    farmer = login(producer.slug)
+    own_skus = set(variants_for(farmer).values_list("sku", flat=True))
+    producer.slug = producer.slug + "-moi"
+    producer.save_revision().publish()
+    assert farmer.groups.get().name == producer_group_name(producer.slug)
+    farmer = login(farmer.username)  # fresh object: no cached group names
+    assert set(variants_for(farmer).values_list("sku", flat=True)) == own_skus
