@@ -8,6 +8,7 @@ import http.cookiejar
 import statistics
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -20,11 +21,18 @@ CONTENTION_BUYERS = 200
 CONTENTION_UNITS = 20
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # the 302 itself is the answer: where would the buyer be sent?
+
+
 class Buyer:
     def __init__(self, base_url: str):
         self.base = base_url
         self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        cookies = urllib.request.HTTPCookieProcessor(self.jar)
+        self.opener = urllib.request.build_opener(cookies)
+        self.no_redirect = urllib.request.build_opener(cookies, _NoRedirect())
 
     def _csrf(self) -> str:
         return next(c.value for c in self.jar if c.name == "csrftoken")
@@ -59,8 +67,21 @@ class Buyer:
         )
 
     def place(self) -> bool:
-        url, _body = self.post("/shop/checkout/review/", {})
-        return "/shop/orders/DH" in url
+        """The final click, timed alone (the redirect target is not fetched): True if the
+        order was placed (sent to its order page), False if sold out (sent back to the cart)."""
+        body = urllib.parse.urlencode({"csrfmiddlewaretoken": self._csrf()}).encode()
+        path = "/shop/checkout/review/"
+        request = urllib.request.Request(
+            self.base + path, data=body, headers={"Referer": self.base + path}
+        )
+        try:
+            with self.no_redirect.open(request, timeout=120) as r:
+                location = r.headers.get("Location", "")
+        except urllib.error.HTTPError as exc:
+            if exc.code != 302:
+                raise
+            location = exc.headers.get("Location", "")
+        return "/shop/orders/DH" in location
 
 
 def _target_from_orm(units: int):

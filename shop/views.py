@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from cms.templatetags.cms_tags import vnd
+
 from .cart import Cart
 from .checkout import Address, CheckoutError, place_order, price_cart
 from .forms import CartLineForm, CheckoutForm, TrackOrderForm
@@ -53,24 +55,29 @@ def _cart_action(request, action):
             quantity = action(cart, form.cleaned_data["sku"], form.cleaned_data["quantity"])
         except CheckoutError as exc:
             error = " ".join(exc.messages)
+    done = _("Đã thêm vào giỏ hàng.") if action is _add else _("Đã cập nhật giỏ hàng.")
     if _wants_json(request):
         priced = price_cart(cart.items())
+        sku = form.cleaned_data.get("sku") if form.is_valid() else None
+        line = next((ln for ln in priced.lines if ln.item.sku == sku), None)
         return JsonResponse(
             {
                 "ok": error is None,
                 "error": error,
+                "message": error or done,
                 "quantity": quantity,
                 "cart_count": priced.count,
                 "subtotal": priced.subtotal,
+                "subtotal_display": vnd(priced.subtotal),
+                "line_total_display": vnd(line.line_total) if line else "",
+                "group_subtotals": {str(g.producer_id): vnd(g.subtotal) for g in priced.groups},
             },
             status=400 if error else 200,
         )
     if error:
         messages.error(request, error)
-    elif action is _add:
-        messages.success(request, _("Đã thêm vào giỏ hàng."))
     else:
-        messages.success(request, _("Đã cập nhật giỏ hàng."))
+        messages.success(request, done)
     target = request.POST.get("next") or reverse("shop:cart")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         target = reverse("shop:cart")

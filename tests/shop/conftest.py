@@ -48,3 +48,22 @@ def stock(sku):
 @pytest.fixture
 def two_variants(db):
     return in_stock_skus(2)
+
+
+def seed_after_flush(password):
+    """Seed the demo data in a transactional test.
+
+    Django flushes every table after a transactional test, including the rows Wagtail's own
+    migrations create (default locale, root page, root collection) that `seed_demo` builds on;
+    put those back first, then seed.
+    """
+    from django.conf import settings
+    from django.core.management import call_command
+    from wagtail.models import Collection, Locale, Page
+
+    if not Page.objects.exists():
+        Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+        Page.add_root(instance=Page(title="Root", slug="root"))
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+    call_command("seed_demo", "--password", password, verbosity=0)

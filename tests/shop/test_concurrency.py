@@ -8,7 +8,6 @@ SQLite's shared in-memory database has no busy timeout between connections.
 import threading
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from products.models import ProductVariant, StockItem
@@ -16,7 +15,7 @@ from shop.checkout import CheckoutError, place_order
 from shop.models import Order
 from tests.conftest import DEMO_PASSWORD
 
-from .conftest import address, in_stock_skus
+from .conftest import address, in_stock_skus, seed_after_flush
 
 BUYERS = 12
 UNITS = 3
@@ -25,7 +24,7 @@ UNITS = 3
 def _ensure_demo():
     # A transactional test before this one may have flushed the database.
     if not ProductVariant.objects.exists():
-        call_command("seed_demo", "--password", DEMO_PASSWORD, verbosity=0)
+        seed_after_flush(DEMO_PASSWORD)
 
 
 def _run_buyers(jobs):

@@ -184,3 +184,13 @@ def test_vietqr_order_waits_for_confirmation_and_cannot_ship_before(two_variants
     order.refresh_from_db()
     assert order.status == Order.Status.PAID and order.is_paid
     assert orders.set_shipment_status(part, OrderShipment.Status.SHIPPED)
+
+
+def test_status_change_emails_buyer(two_variants, django_capture_on_commit_callbacks):
+    order = _place(two_variants)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        orders.cancel_order(order, note="hết hàng")
+    [message] = mail.outbox
+    assert order.reference in message.subject and "Đã hủy" in message.subject
+    assert "Đã hủy" in message.body and two_variants[1].page.title in message.body

@@ -1,7 +1,11 @@
 """Stripe Checkout with the real SDK against a local fake Stripe API, and signed webhooks."""
 
+import datetime
+
 import pytest
+from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from products.models import StockItem
 from shop import orders
@@ -188,3 +192,53 @@ def test_card_checkout_redirects_to_stripe(two_variants, fake_stripe):
     assert response["Location"].startswith(fake_stripe.url + "/pay/cs_test_")
     order = Order.objects.get()
     assert order.payment_method == "stripe" and order.stripe_session_id
+
+
+def _age(order, minutes):
+    Order.objects.filter(pk=order.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=minutes)
+    )
+
+
+def test_lost_webhook_safety_net_cancels_expired_and_confirms_paid(
+    card_order, fake_stripe, two_variants, rf
+):
+    order, session = card_order
+    reserved = StockItem.objects.get(sku=two_variants[0].sku).reserved
+    fake_stripe.sessions[session.id]["status"] = "expired"
+    call_command("shop_release_stale")
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING_PAYMENT  # too young: not touched
+    _age(order, 60)
+    call_command("shop_release_stale")
+    order.refresh_from_db()
+    assert order.status == Order.Status.CANCELLED
+    assert StockItem.objects.get(sku=two_variants[0].sku).reserved == reserved - 2
+
+    second = place_order(
+        items={two_variants[0].sku: 1},
+        address=address(),
+        shipping={two_variants[0].page.producer_id: "delivery"},
+        payment_method="stripe",
+    )
+    paid = checkout_session_for(second, rf.get("/"))
+    fake_stripe.sessions[paid.id].update(
+        status="complete", payment_status="paid", payment_intent="pi_late"
+    )
+    _age(second, 60)
+    call_command("shop_release_stale")
+    second.refresh_from_db()
+    assert second.status == Order.Status.PAID and second.stripe_payment_intent == "pi_late"
+
+
+def test_unconfirmed_transfer_released_after_hold(two_variants, settings):
+    order = place_order(
+        items={two_variants[0].sku: 1},
+        address=address(),
+        shipping={two_variants[0].page.producer_id: "delivery"},
+        payment_method="vietqr",
+    )
+    _age(order, 60 * (settings.SHOP_TRANSFER_HOLD_HOURS + 1))
+    call_command("shop_release_stale")
+    order.refresh_from_db()
+    assert order.status == Order.Status.CANCELLED and not order.stock_reserved

@@ -1,5 +1,6 @@
-/* Progressive enhancement for the cart forms: without JavaScript they post and redirect as usual;
-   with it, they post with fetch, update the page in place and announce the result. */
+/* Progressive enhancement for cart forms marked data-shop-cart: without JavaScript they post and
+   redirect as usual; with it they post with fetch, update the page in place and announce the
+   result in a live region. */
 (function () {
   "use strict";
   function announce(text, isError) {
@@ -11,12 +12,12 @@
       var main = document.getElementById("main");
       main.insertBefore(box, main.firstChild);
     }
-    box.className = isError ? "messages error" : "messages success";
+    box.className = "messages " + (isError ? "error" : "success");
     box.textContent = text;
   }
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.hasAttribute("data-shop-cart") || !window.fetch) return;
+    if (!form.hasAttribute("data-shop-cart") || !window.fetch || !window.FormData) return;
     event.preventDefault();
     fetch(form.action, {
       method: "POST",
@@ -29,9 +30,28 @@
         document.querySelectorAll("[data-cart-count]").forEach(function (el) {
           el.textContent = data.cart_count;
         });
-        if (!data.ok) { announce(data.error, true); return; }
-        if (form.closest(".cart-lines")) { window.location.reload(); return; }
-        announce(form.getAttribute("data-success") || "OK", false);
+        announce(data.message, !data.ok);
+        if (!data.ok) return;
+        var row = form.closest("tr[data-sku]");
+        if (row) {
+          if (data.quantity === 0) {
+            var table = row.closest("table");
+            row.remove();
+            if (table && !table.querySelector("tr[data-sku]")) {
+              table.closest(".cart-group").remove();
+            }
+          } else {
+            row.querySelector(".line-total").textContent = data.line_total_display;
+          }
+          document.querySelectorAll("[data-cart-subtotal]").forEach(function (el) {
+            el.textContent = data.subtotal_display;
+          });
+          document.querySelectorAll(".group-subtotal[data-producer]").forEach(function (el) {
+            var value = data.group_subtotals[el.getAttribute("data-producer")];
+            if (value) el.textContent = value;
+          });
+          if (data.cart_count === 0) window.location.reload();
+        }
       })
       .catch(function () { form.submit(); });
   });
