@@ -38,7 +38,8 @@ APPROVAL_TASK_NAME = "Cán bộ duyệt tin"
 
 PRODUCER_PAGE_PERMISSIONS = ("add", "change")
 OFFICER_PAGE_PERMISSIONS = ("add", "change", "publish", "lock", "unlock")
-PRODUCER_IMAGE_PERMISSIONS = ("add", "change", "choose", "delete")
+# No "delete": deleting a picture would silently remove it from a live product, bypassing review.
+PRODUCER_IMAGE_PERMISSIONS = ("add", "change", "choose")
 OFFICER_IMAGE_PERMISSIONS = ("add", "change", "choose", "delete")
 OFFICER_MODEL_PERMISSIONS = (
     "wagtailadmin.access_admin",
@@ -149,6 +150,9 @@ def ensure_producer_access(producer: ProducerPage) -> tuple[Group, Collection]:
     if collection is None:
         collection = Collection.get_first_root_node().add_child(name=f"Ảnh — {producer.title}")
     _grant_collection(group, collection, PRODUCER_IMAGE_PERMISSIONS)
+    GroupCollectionPermission.objects.filter(
+        group=group, permission=_image_permission("delete")
+    ).delete()
     return group, collection
 
 
