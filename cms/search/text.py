@@ -24,6 +24,7 @@ in the original, accented text.  Letters from other languages (``ç``, ``ñ``,
 
 from __future__ import annotations
 
+import functools
 import html
 import itertools
 import re
@@ -334,6 +335,12 @@ def _banded_osa_within(a: str, b: str, k: int) -> bool:
 # --------------------------------------------------------------------------- #
 
 
+@functools.lru_cache(maxsize=8192)
+def _fold_char(char: str) -> str:
+    """Fold one character (cached: highlighting folds every character of every snippet)."""
+    return _casefold_nfc(char).translate(FOLD_TABLE)
+
+
 def _fold_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
     """Fold NFC ``text`` character by character, keeping track of offsets.
 
@@ -347,7 +354,7 @@ def _fold_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
     origin: list[int] = []
     width: list[int] = []
     for index, char in enumerate(text):
-        folded = _casefold_nfc(char).translate(FOLD_TABLE)
+        folded = _fold_char(char)
         pieces.append(folded)
         origin.extend([index] * len(folded))
         width.append(len(folded))
@@ -356,7 +363,12 @@ def _fold_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
 
 def _query_matches(token: str, query_terms: list[tuple[str, int]]) -> bool:
     """Return whether folded ``token`` equals a query term within its edit budget."""
-    return any(within_edits(token, term, budget) for term, budget in query_terms)
+    return any(
+        token == term
+        or (budget and abs(len(token) - len(term)) <= budget)
+        and within_edits(token, term, budget)
+        for term, budget in query_terms
+    )
 
 
 def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
