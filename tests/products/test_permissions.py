@@ -327,3 +327,17 @@ def test_batch_chooser_shows_a_farmer_only_its_own_batches(world):
     other.force_login(login(someone_else.slug))
     other_body = other.get(url).content.decode()
     assert not any(code in other_body for code in by_owner[owner_id])
+
+
+def test_published_images_api_hides_unpublished_uploads(world, rf):
+    """products.api.PublishedImagesAPIViewSet (for cms/api.py): a farmer's upload that is on no
+    live page stays out of the public image API; live products' photos stay in."""
+    from products.api import PublishedImagesAPIViewSet
+
+    view = PublishedImagesAPIViewSet()
+    view.request = rf.get("/api/v2/images/")
+    listed = set(view.get_queryset().values_list("pk", flat=True))
+    assert world["image"].pk not in listed
+    live_photo = world["live_b"].images.first().image_id
+    assert live_photo in listed
+    assert world["producer_b"].logo_id in listed
