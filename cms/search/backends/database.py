@@ -23,7 +23,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ..models import IndexedDocument, IndexState, SearchTerm
-from ..query import PRICE_BUCKETS, Hit, SearchQuery, SearchResult, bounding_box, commune_key
+from ..query import (
+    DEFAULT_RADIUS_KM,
+    PRICE_BUCKETS,
+    Hit,
+    SearchQuery,
+    SearchResult,
+    bounding_box,
+    commune_key,
+)
 from ..text import edit_budget, expand_synonyms, highlight, snippet, within_edits
 from .common import ParsedQuery, PreparedDocument, parse_query, vocabulary
 
@@ -232,10 +240,11 @@ def build_filters(query: SearchQuery) -> dict[str, tuple[str, list]]:
         filters["in_stock"] = ("d.in_stock = %s", [True])
     if query.near:
         lat, lon = query.near
-        min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, query.radius_km)
+        radius = query.radius_km or DEFAULT_RADIUS_KM
+        min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius)
         filters["near"] = (
             "(d.lat BETWEEN %s AND %s AND d.lon BETWEEN %s AND %s AND " + DISTANCE_SQL + " <= %s)",
-            [min_lat, max_lat, min_lon, max_lon, lat, lat, lon, query.radius_km],
+            [min_lat, max_lat, min_lon, max_lon, lat, lat, lon, radius],
         )
     return filters
 

@@ -19,7 +19,7 @@ import elastic_transport
 import elasticsearch
 from elasticsearch_dsl import A, Q, Search, analyzer, char_filter, token_filter
 
-from ..query import PRICE_BUCKETS, Hit, SearchQuery, SearchResult, commune_key
+from ..query import DEFAULT_RADIUS_KM, PRICE_BUCKETS, Hit, SearchQuery, SearchResult, commune_key
 from ..text import expand_synonyms, folded_tokens, highlight, snippet
 from .common import PreparedDocument
 from .database import format_facets
@@ -210,7 +210,7 @@ def build_search(query: SearchQuery, index: str = DEFAULT_ALIAS) -> Search:
             filter=[
                 Q(
                     "geo_distance",
-                    distance=f"{query.radius_km}km",
+                    distance=f"{query.radius_km or DEFAULT_RADIUS_KM}km",
                     location={"lat": lat, "lon": lon},
                 )
             ],
