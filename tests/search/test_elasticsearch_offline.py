@@ -162,3 +162,57 @@ def test_unreachable_elasticsearch_falls_back_to_database(settings, caplog):
     assert result.engine == "database" and result.count > 0
     assert service.suggest("gom ba")
     assert "Elasticsearch unavailable" in caplog.text
+
+
+class FakeIndices:
+    """Just enough of the indices API to follow a rebuild's alias swap."""
+
+    def __init__(self):
+        self.indices: dict[str, set[str]] = {}  # index -> aliases
+        self.actions = []
+
+    def create(self, index, settings, mappings):
+        assert mappings["properties"]["suggest"]["type"] == "search_as_you_type"
+        self.indices[index] = set()
+
+    def exists_alias(self, name):
+        return any(name in aliases for aliases in self.indices.values())
+
+    def get_alias(self, name):
+        class Response:
+            body = {i: {} for i, aliases in self.indices.items() if name in aliases}
+
+        return Response()
+
+    def put_alias(self, index, name):
+        self.indices[index].add(name)
+
+    def update_aliases(self, actions):
+        self.actions.append(actions)
+        for action in actions:  # applied atomically by Elasticsearch
+            for verb, spec in action.items():
+                aliases = self.indices[spec["index"]]
+                (aliases.add if verb == "add" else aliases.discard)(spec["alias"])
+
+    def refresh(self, index):
+        pass
+
+    def delete(self, index, ignore_unavailable=False):
+        del self.indices[index]
+
+
+def test_rebuild_builds_a_new_index_and_swaps_the_alias(monkeypatch):
+    engine = elastic.ElasticsearchEngine("http://127.0.0.1:9", alias="test-alias")
+    fake = FakeIndices()
+    monkeypatch.setattr(engine.client, "indices", fake)
+    written = []
+    monkeypatch.setattr(engine, "_bulk", lambda index, prepared: written.append((index, prepared)))
+
+    first = engine.rebuild(iter([["doc-a"], ["doc-b"]]))
+    assert fake.indices == {first: {"test-alias"}}
+    assert [index for index, _docs in written] == [first, first]
+    second = engine.rebuild(iter([["doc-c"]]))
+    assert second != first and fake.indices == {second: {"test-alias"}}  # old index deleted
+    last = fake.actions[-1]
+    assert {"add": {"index": second, "alias": "test-alias"}} in last
+    assert {"remove": {"index": first, "alias": "test-alias"}} in last

@@ -395,7 +395,7 @@ class ElasticsearchEngine:
         self.client.indices.refresh(index=name)
         old = []
         if self.client.indices.exists_alias(name=self.alias):
-            old = list(self.client.indices.get_alias(name=self.alias).keys())
+            old = list(self.client.indices.get_alias(name=self.alias).body)
         actions = [{"add": {"index": name, "alias": self.alias}}]
         actions += [{"remove": {"index": o, "alias": self.alias}} for o in old]
         self.client.indices.update_aliases(actions=actions)
@@ -406,5 +406,5 @@ class ElasticsearchEngine:
     def status(self) -> dict:
         self._ensure_alias()
         count = self.client.count(index=self.alias)["count"]
-        indices = list(self.client.indices.get_alias(name=self.alias).keys())
+        indices = list(self.client.indices.get_alias(name=self.alias).body)
         return {"alias": self.alias, "indices": indices, "documents": count}
