@@ -2,8 +2,10 @@
 
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
-from wagtail.images.api.v2.views import ImagesAPIViewSet
+
+from products.api import PublishedImagesAPIViewSet
 
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", PagesAPIViewSet)
-api_router.register_endpoint("images", ImagesAPIViewSet)
+# Only pictures already on live pages: a farmer's unreviewed uploads stay private.
+api_router.register_endpoint("images", PublishedImagesAPIViewSet)

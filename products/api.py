@@ -3,7 +3,7 @@
 Wagtail's v2 images endpoint lists every image to everyone. Pictures in a producer's own
 collection (see products.roles) are listed only once they appear on a live page (a live product's
 photos or a live producer's logo); everything else is listed as before. To use it, register it in
-cms/api.py: ``api_router.register_endpoint("images", PublishedImagesAPIViewSet)``.
+cms/api.py (it is).
 """
 
 from django.contrib.auth.models import Permission

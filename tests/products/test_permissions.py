@@ -341,3 +341,18 @@ def test_published_images_api_hides_unpublished_uploads(world, rf):
     live_photo = world["live_b"].images.first().image_id
     assert live_photo in listed
     assert world["producer_b"].logo_id in listed
+
+
+def test_public_image_endpoint_hides_unpublished_uploads(world, client):
+    """The same, end to end through /api/v2/images/ as registered in cms/api.py."""
+    listed, offset = set(), 0
+    while True:
+        body = client.get("/api/v2/images/", {"limit": 100, "offset": offset}).json()
+        listed |= {item["id"] for item in body["items"]}
+        offset += 100
+        if offset >= body["meta"]["total_count"]:
+            break
+    assert len(listed) == body["meta"]["total_count"] > 0
+    assert world["image"].pk not in listed
+    assert world["live_b"].images.first().image_id in listed
+    assert client.get(f"/api/v2/images/{world['image'].pk}/").status_code == 404
