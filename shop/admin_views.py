@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -93,6 +94,9 @@ class OrderListView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "list-ul"
     template_name = "shop/admin/order_list.html"
 
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         scope = Scope(self.request.user)
@@ -115,6 +119,12 @@ class OrderDetailView(WagtailAdminTemplateMixin, TemplateView):
     def get_page_title(self):
         return _("Đơn hàng %(ref)s") % {"ref": self.kwargs["reference"]}
 
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("shop_admin_orders"), "label": _("Đơn hàng")},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
     def get_order(self, scope):
         order = scope.orders().filter(reference=self.kwargs["reference"]).first()
         if order is None:
@@ -126,12 +136,13 @@ class OrderDetailView(WagtailAdminTemplateMixin, TemplateView):
         scope = Scope(self.request.user)
         order = self.get_order(scope)
         parts = list(scope.shipments().filter(order=order).prefetch_related("lines"))
+        can_ship = order.status not in services.NOT_SHIPPABLE
         for part in parts:
             part.next_statuses = [
                 (value, OrderShipment.Status(value).label)
-                for value in services.NEXT_PART_STATUS.get(part.status, ())
+                for value in (services.NEXT_PART_STATUS.get(part.status, ()) if can_ship else ())
             ]
-        history = order.history.select_related("user")
+        history = order.history.select_related("user", "shipment")
         if not scope.officer:
             history = history.filter(shipment__isnull=True) | history.filter(
                 shipment__producer_id__in=scope.producer_ids

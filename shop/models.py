@@ -199,6 +199,22 @@ class OrderStatusChange(models.Model):
     def __str__(self):
         return f"{self.order_id}: {self.old_status} → {self.new_status}"
 
+    @staticmethod
+    def _label(value: str, part: bool) -> str:
+        choices = OrderShipment.Status if part else Order.Status
+        try:
+            return str(choices(value).label)
+        except ValueError:
+            return value
+
+    @property
+    def new_status_display(self) -> str:
+        return self._label(self.new_status, self.shipment_id is not None)
+
+    @property
+    def old_status_display(self) -> str:
+        return self._label(self.old_status, self.shipment_id is not None) if self.old_status else ""
+
 
 class StripeEvent(models.Model):
     """A processed Stripe webhook event: stored in the same transaction as the order change, so a

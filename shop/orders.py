@@ -120,6 +120,8 @@ def refund_order(order: Order, *, user=None, note: str = "") -> bool:
     return set_order_status(order, S.REFUNDED, user=user, note=note or _("Hoàn tiền"))
 
 
+NOT_SHIPPABLE = (S.PENDING_PAYMENT, S.CANCELLED, S.REFUNDED)
+
 NEXT_PART_STATUS = {
     P.PENDING: (P.PROCESSING, P.SHIPPED, P.DELIVERED),
     P.PROCESSING: (P.SHIPPED, P.DELIVERED),
@@ -137,7 +139,7 @@ def set_shipment_status(shipment: OrderShipment, new: str, *, user=None, note: s
         return False
     if new not in NEXT_PART_STATUS.get(shipment.status, ()):
         raise TransitionError(_("Không thể chuyển phần đơn sang trạng thái này."))
-    if order.status in (S.PENDING_PAYMENT, S.CANCELLED, S.REFUNDED):
+    if order.status in NOT_SHIPPABLE:
         raise TransitionError(_("Đơn chưa thanh toán hoặc đã hủy: chưa thể giao hàng."))
     old = shipment.status
     shipment.status = new

@@ -220,6 +220,7 @@ def test_vietqr_order_page_shows_qr_and_text(two_variants):
     order = _place_guest_order(client, two_variants, payment_method="vietqr")
     page = client.get(order.get_absolute_url()).content.decode()
     assert "<svg" in page and order.reference in page
+    assert "Chờ thanh toán" in page and "pending_payment" not in page
     payload = page.split('class="vietqr-payload">')[1].split("<")[0]
     parsed = parse_payload(payload)
     assert parsed["amount"] == order.total and parsed["reference"] == order.reference
