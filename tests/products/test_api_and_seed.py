@@ -78,6 +78,8 @@ def test_seed_loaded_everything():
     assert OcopCategory.objects.filter(parent__isnull=True).count() == 6
     assert StockItem.objects.count() == ProductVariant.objects.count()
     assert all(p.images.exists() for p in ProductPage.objects.all())
+    stocked = StockItem.objects.filter(on_hand__gt=0).count()
+    assert StockItem.objects.count() - 10 <= stocked < StockItem.objects.count()  # a few sold out
     unrated = ProductPage.objects.get(title="Rượu nếp Đào Viên 35% Vol")
     assert unrated.ocop_stars is None
 
