@@ -55,3 +55,22 @@ def browser_page(live_server):
         finally:
             context.close()
             browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _wagtail_base_rows_after_flush(request):
+    """Django flushes every table after a transactional test (browser tests, thread races),
+    including the rows Wagtail's own migrations create — default locale, root page, root
+    collection — which `seed_demo` builds on. Put them back before each transactional test."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.conf import settings
+    from wagtail.models import Collection, Locale, Page
+
+    if not Page.objects.exists():
+        Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+        Page.add_root(instance=Page(title="Root", slug="root"))
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
