@@ -251,3 +251,25 @@ def test_signed_in_buyer_order_list(two_variants):
     assert order.reference in page
     assert client.get(order.get_absolute_url()).status_code == 200
     assert Client().get("/shop/orders/").status_code == 302  # login required
+
+
+def test_cart_update_json_gives_new_line_and_producer_totals(two_variants):
+    client = Client()
+    a, b = two_variants
+    fill_cart(client, two_variants)
+    response = client.post(
+        "/shop/cart/update/", {"sku": a.sku, "quantity": "3"}, HTTP_ACCEPT="application/json"
+    )
+    data = response.json()
+    assert data["ok"] and data["quantity"] == 3 and data["cart_count"] == 4
+    assert data["subtotal"] == 3 * a.price + b.price
+    assert (
+        data["line_total_display"]
+        .replace("\xa0", " ")
+        .startswith(f"{3 * a.price:,}".replace(",", "."))
+    )
+    assert set(data["group_subtotals"]) == {str(a.page.producer_id), str(b.page.producer_id)}
+    response = client.post(
+        "/shop/cart/update/", {"sku": a.sku, "quantity": "0"}, HTTP_ACCEPT="application/json"
+    )
+    assert response.json()["cart_count"] == 1 and a.sku not in client.session["shop_cart"]
