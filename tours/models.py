@@ -254,6 +254,16 @@ class VirtualTourPage(Page):
         return context
 
 
+def direction_errors(yaw: float, pitch: float) -> dict:
+    """Validation errors for a viewing direction in degrees (scene start view or hotspot)."""
+    errors = {}
+    if not -180 <= yaw <= 180:
+        errors["yaw"] = _("Góc yaw phải từ -180 đến 180 độ.")
+    if not -90 <= pitch <= 90:
+        errors["pitch"] = _("Góc pitch phải từ -90 đến 90 độ.")
+    return errors
+
+
 class Scene(ClusterableModel, Orderable):
     page = ParentalKey(VirtualTourPage, on_delete=models.CASCADE, related_name="scenes")
     key = models.SlugField(
@@ -302,11 +312,7 @@ class Scene(ClusterableModel, Orderable):
 
     def clean(self):
         super().clean()
-        errors = {}
-        if not -180 <= self.yaw <= 180:
-            errors["yaw"] = _("Góc yaw phải từ -180 đến 180 độ.")
-        if not -90 <= self.pitch <= 90:
-            errors["pitch"] = _("Góc pitch phải từ -90 đến 90 độ.")
+        errors = direction_errors(self.yaw, self.pitch)
         if not 30 <= self.hfov <= 120:
             errors["hfov"] = _("Góc nhìn phải từ 30 đến 120 độ.")
         if errors:
@@ -363,11 +369,7 @@ class Hotspot(Orderable):
 
     def clean(self):
         super().clean()
-        errors = {}
-        if not -180 <= self.yaw <= 180:
-            errors["yaw"] = _("Góc yaw phải từ -180 đến 180 độ.")
-        if not -90 <= self.pitch <= 90:
-            errors["pitch"] = _("Góc pitch phải từ -90 đến 90 độ.")
+        errors = direction_errors(self.yaw, self.pitch)
         if self.kind == self.Kind.SCENE and not self.target_scene:
             errors["target_scene"] = _("Điểm nóng chuyển cảnh cần mã cảnh đích.")
         if self.kind == self.Kind.PRODUCT and not self.product_id:
