@@ -151,6 +151,10 @@ def test_visitor_tours_bat_trang_and_finds_sites_on_the_map(tour_page, demo_pass
         flat.locator(".tour-scenes a[data-scene='cho-gom']").click()
         assert flat.locator("#tour-status").inner_text() == "Đang xem: Chợ gốm"
         assert preview.get_attribute("src") != before
-        assert flat.evaluate("document.getElementById('tour-fallback-img').naturalWidth") > 0
+        # The new scene's preview loads (waits for the download instead of racing it).
+        flat.wait_for_function(
+            "(() => { const img = document.getElementById('tour-fallback-img');"
+            " return img.complete && img.naturalWidth > 0; })()"
+        )
     finally:
         context.close()

@@ -38,12 +38,14 @@ def test_set_on_hand_records_who_when_old_and_new(tea):
     sku = tea.variants.get().sku
     user = get_user_model().objects.get(username="admin")
     old = StockItem.objects.get(sku=sku).on_hand
+    before = StockMovement.objects.filter(sku=sku).count()
     set_on_hand(sku, old + 5, user=user, reason="kiểm kê")
     movement = StockMovement.objects.filter(sku=sku).first()
     assert (movement.old_on_hand, movement.new_on_hand, movement.user) == (old, old + 5, user)
     assert movement.created_at is not None
+    assert movement.reason == "kiểm kê"
     set_on_hand(sku, old + 5, user=user)  # no change, no record
-    assert StockMovement.objects.filter(sku=sku).count() == 1
+    assert StockMovement.objects.filter(sku=sku).count() == before + 1
 
 
 def test_stock_cannot_go_negative_or_below_reserved(tea):
