@@ -124,6 +124,10 @@ class Bench:
         return f"postgres://postgres@127.0.0.1:5432/{dbname}"
 
     # --- measuring -------------------------------------------------------------------------
+    def setup_django(self):
+        """Configure Django in this process against the bench database (idempotent)."""
+        return self._django_client()
+
     def _django_client(self):
         if self._client is None:
             for key in (

@@ -6,9 +6,9 @@ EXTRA_PRODUCTS = 2000
 def run(bench) -> None:
     import random
 
+    bench.setup_django()
     from products.models import ProductIndexPage, ProductPage
 
-    bench.queries_per_request("/")  # sets up Django in this process
     listing = ProductIndexPage.objects.live().get().url
     products = list(ProductPage.objects.live().values_list("url_path", flat=True))
     random.Random(7).shuffle(products)

@@ -34,9 +34,14 @@ class HomePage(Page):
             .public()
             .select_related("commune", "logo")
             .order_by("-first_published_at")[:6],
-            tour_sites=TourSitePage.objects.live().public().select_related("commune")[:6],
-            catalogue_page=ProductIndexPage.objects.live().first(),
-            tours_page=TourIndexPage.objects.live().first(),
+            tour_sites=TourSitePage.objects.live()
+            .public()
+            .select_related("commune")
+            .order_by("title")[:6],
+            # Ordering by the subclass key lets the database start from the (tiny) subclass table
+            # instead of walking every page in tree order.
+            catalogue_page=ProductIndexPage.objects.live().order_by("pk").first(),
+            tours_page=TourIndexPage.objects.live().order_by("pk").first(),
         )
         return context
 

@@ -50,6 +50,6 @@ def pageurl_by_type(context, model_label: str) -> str:
     cache = context.render_context.setdefault("_pageurl_by_type", {})
     if model_label not in cache:
         model = apps.get_model(model_label)
-        page = model.objects.live().only("url_path", "path", "depth").first()
+        page = model.objects.live().only("url_path", "path", "depth").order_by("pk").first()
         cache[model_label] = page.get_url(context.get("request")) if page else "#"
     return cache[model_label]
