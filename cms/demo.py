@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from wagtail.models import Page, Site
 
+from .demo_data import publish
 from .models import HomePage, StandardPage
 
 LEGAL_PAGES = [
@@ -50,7 +51,7 @@ def ensure_home() -> HomePage:
             ),
         )
         root.add_child(instance=home)
-        home.save_revision(log_action=False).publish(log_action=False)
+        publish(home)
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         Site.objects.create(
@@ -74,7 +75,7 @@ def ensure_legal_pages(home: HomePage) -> None:
             continue
         page = StandardPage(title=title, slug=slug, body=body, show_in_menus=True)
         home.add_child(instance=page)
-        page.save_revision(log_action=False).publish(log_action=False)
+        publish(page)
 
 
 def ensure_admin(password: str) -> tuple[str, bool]:

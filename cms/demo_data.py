@@ -20,3 +20,19 @@ def load() -> dict:
 def vi_slug(text: str, max_length: int = 80) -> str:
     """ "Gốm Bát Tràng" → "gom-bat-trang" (đ → d, unlike plain slugify which drops it)."""
     return slugify(fold(text))[:max_length].strip("-")
+
+
+def publish(page) -> None:
+    """Publish a demo page through a revision, as an editor would (no log entries)."""
+    page.save_revision(log_action=False).publish(log_action=False)
+
+
+def ensure_single_page(model, parent, **fields):
+    """The one live page of `model` (catalogue, producers, tours…), created under `parent` and
+    published if missing."""
+    page = model.objects.order_by("pk").first()
+    if page is None:
+        page = model(show_in_menus=True, **fields)
+        parent.add_child(instance=page)
+        publish(page)
+    return page

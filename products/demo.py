@@ -12,7 +12,7 @@ from tqdm import tqdm
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
-from cms.demo_data import vi_slug
+from cms.demo_data import ensure_single_page, publish, vi_slug
 from cms.demo_images import image_file
 
 from .models import (
@@ -83,31 +83,21 @@ def get_or_create_image(title: str, seed: str, collection: Collection):
     return image
 
 
-def _publish(page) -> None:
-    page.save_revision(log_action=False).publish(log_action=False)
-
-
 def ensure_index_pages(home):
-    producers = ProducerIndexPage.objects.first()
-    if producers is None:
-        producers = ProducerIndexPage(
-            title="Chủ thể OCOP",
-            slug="chu-the-ocop",
-            intro="<p>Doanh nghiệp, hợp tác xã và hộ sản xuất có sản phẩm OCOP của Hà Nội.</p>",
-            show_in_menus=True,
-        )
-        home.add_child(instance=producers)
-        _publish(producers)
-    catalogue = ProductIndexPage.objects.first()
-    if catalogue is None:
-        catalogue = ProductIndexPage(
-            title="Sản phẩm OCOP",
-            slug="san-pham",
-            intro="<p>Sản phẩm đạt chứng nhận OCOP 3–5 sao của các xã, phường Hà Nội.</p>",
-            show_in_menus=True,
-        )
-        home.add_child(instance=catalogue)
-        _publish(catalogue)
+    producers = ensure_single_page(
+        ProducerIndexPage,
+        home,
+        title="Chủ thể OCOP",
+        slug="chu-the-ocop",
+        intro="<p>Doanh nghiệp, hợp tác xã và hộ sản xuất có sản phẩm OCOP của Hà Nội.</p>",
+    )
+    catalogue = ensure_single_page(
+        ProductIndexPage,
+        home,
+        title="Sản phẩm OCOP",
+        slug="san-pham",
+        intro="<p>Sản phẩm đạt chứng nhận OCOP 3–5 sao của các xã, phường Hà Nội.</p>",
+    )
     return producers, catalogue
 
 
@@ -140,7 +130,7 @@ def load_producers(data: dict, index: ProducerIndexPage, collection) -> dict[str
                 story=f"<p>{item['name']} — chủ thể OCOP tại {item['legacy_address']}.</p>",
             )
             index.add_child(instance=page)
-            _publish(page)
+            publish(page)
         producers[item["slug"]] = page
     return producers
 
@@ -186,7 +176,7 @@ def load_products(data: dict, producers: dict, collection) -> list[ProductPage]:
                 item, slug, categories[item["category"]], producer.commune, image, f"{slug}-1"[:64]
             )
             producer.add_child(instance=page)
-            _publish(page)
+            publish(page)
             # Opening stock is set once, when the product is created: a later run never
             # overwrites what farmers and orders have done since. About 1 in 12 starts sold out.
             _set_opening_stock(page, 5 + _stable(slug, 60) if _stable(slug, 12) else 0)

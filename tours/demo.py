@@ -5,7 +5,7 @@ import math
 
 from django.core.files.images import ImageFile
 
-from cms.demo_data import vi_slug
+from cms.demo_data import ensure_single_page, publish, vi_slug
 from products.models import Commune
 
 from .models import Hotspot, Scene, TourIndexPage, TourSitePage, VirtualTourPage
@@ -14,17 +14,13 @@ KIND_LABEL = dict(TourSitePage.Kind.choices)
 
 
 def ensure_tour_index(home) -> TourIndexPage:
-    index = TourIndexPage.objects.first()
-    if index is None:
-        index = TourIndexPage(
-            title="Du lịch nông thôn",
-            slug="du-lich",
-            intro="<p>Làng nghề, làng cổ, trang trại và điểm du lịch cộng đồng quanh Hà Nội.</p>",
-            show_in_menus=True,
-        )
-        home.add_child(instance=index)
-        index.save_revision(log_action=False).publish(log_action=False)
-    return index
+    return ensure_single_page(
+        TourIndexPage,
+        home,
+        title="Du lịch nông thôn",
+        slug="du-lich",
+        intro="<p>Làng nghề, làng cổ, trang trại và điểm du lịch cộng đồng quanh Hà Nội.</p>",
+    )
 
 
 def load_tour_sites(data: dict, index: TourIndexPage) -> int:
@@ -46,7 +42,7 @@ def load_tour_sites(data: dict, index: TourIndexPage) -> int:
             summary=f"{KIND_LABEL[item['kind']]} — {item['name']}, Hà Nội.",
         )
         index.add_child(instance=page)
-        page.save_revision(log_action=False).publish(log_action=False)
+        publish(page)
         made += 1
     return made
 
@@ -89,7 +85,7 @@ def enrich_tour_sites(index: TourIndexPage) -> int:
             )
             site.related_producers.set(producers)
             site.related_products.set(products)
-        site.save_revision(log_action=False).publish(log_action=False)
+        publish(site)
         changed += 1
     return changed
 
@@ -240,6 +236,6 @@ def load_demo_tours(collection, *, build_tiles: bool = True) -> int:
         )
         page.scenes = [_scene(tour, i, image, products) for i, image in enumerate(images)]
         site.add_child(instance=page)
-        page.save_revision(log_action=False).publish(log_action=False)
+        publish(page)
         made += 1
     return made
