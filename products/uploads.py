@@ -17,6 +17,8 @@ from PIL import Image as PILImage
 from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 
+from .permissions import is_officer
+
 try:  # Wagtail 8 installs pillow-heif for HEIC photos from phones.
     from pillow_heif import register_heif_opener
 
@@ -127,11 +129,37 @@ class SafeImageForm(BaseImageForm):
     """Base form of Wagtail's image add/edit/upload views (WAGTAILIMAGES_IMAGE_FORM_BASE)."""
 
     def __init__(self, *args, **kwargs):
+        self.editing_user = kwargs.get("user")  # the base form pops it
         super().__init__(*args, **kwargs)
         field = self.fields.get("file")
         if field is not None and not isinstance(field, SafeImageField):
             safe = SafeImageField(label=field.label, required=field.required, widget=field.widget)
             self.fields["file"] = safe
 
+    def clean_file(self):
+        """A farmer may not swap the picture of an approved (live) product or producer: that
+        would change what the public sees without review. They upload a new photo instead."""
+        upload = self.cleaned_data.get("file")
+        replacing = self.instance.pk and "file" in self.files
+        if replacing and not is_officer(self.editing_user) and image_is_public(self.instance):
+            raise ValidationError(
+                _(
+                    "Ảnh này đang hiển thị trên trang đã duyệt nên không thể thay tệp. "
+                    "Hãy tải ảnh mới lên, chọn nó trong sản phẩm rồi gửi duyệt."
+                ),
+                code="image_in_use",
+            )
+        return upload
+
     class Meta(BaseImageForm.Meta):
         pass
+
+
+def image_is_public(image) -> bool:
+    """Is the picture shown on a live product (gallery) or as a live producer's logo?"""
+    from .models import ProducerPage, ProductImage
+
+    return (
+        ProductImage.objects.filter(image=image, page__live=True).exists()
+        or ProducerPage.objects.live().filter(logo=image).exists()
+    )

@@ -19,7 +19,7 @@ from wagtail.images import get_image_model
 
 from products.roles import producer_collection
 from products.uploads import check_image_upload
-from tests.products.roles_helpers import login, png_bytes, two_producers
+from tests.products.roles_helpers import login, make_image, png_bytes, two_producers
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +173,44 @@ def test_farmer_cannot_upload_into_another_producers_collection():
     assert set(get_image_model().objects.filter(collection=producer_collection(other))) == before
     newest = get_image_model().objects.latest("pk")
     assert newest.collection_id == producer_collection(producer).pk
+
+
+def _replace_file(client, image, data):
+    return client.post(
+        reverse("wagtailimages:edit", args=[image.pk]),
+        {
+            "title": image.title,
+            "collection": image.collection_id,
+            "file": SimpleUploadedFile("moi.png", data, "image/png"),
+            "tags": "",
+            "focal_point_x": "",
+            "focal_point_y": "",
+            "focal_point_width": "",
+            "focal_point_height": "",
+        },
+    )
+
+
+def test_farmer_cannot_swap_the_file_of_a_photo_on_a_live_product(farmer):
+    """Replacing the file would change an approved page without review."""
+    from products.models import ProductImage
+
+    client, _collection = farmer
+    producer = two_producers()[0]  # the farmer's own producer
+    product = producer.products.live().first()
+    image = make_image(producer, "anh-da-duyet")
+    ProductImage.objects.create(page=product, image=image)
+    old_name = get_image_model().objects.get(pk=image.pk).file.name
+
+    response = _replace_file(client, image, png_bytes(color=(1, 2, 3)))
+    assert response.status_code == 200
+    assert "không thể thay tệp" in response.content.decode()
+    assert get_image_model().objects.get(pk=image.pk).file.name == old_name
+
+    # An unused photo of their own can still be replaced, and officers can replace any.
+    spare = make_image(producer, "anh-chua-dung")
+    assert _replace_file(client, spare, png_bytes(color=(4, 5, 6))).status_code == 302
+    officer = Client()
+    officer.force_login(login("officer"))
+    assert _replace_file(officer, image, png_bytes(color=(7, 8, 9))).status_code == 302
+    assert get_image_model().objects.get(pk=image.pk).file.name != old_name
