@@ -3,6 +3,7 @@
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from . import service
@@ -81,12 +82,12 @@ def facet_links(params, facets: dict) -> dict:
 
 
 FACET_TITLES = {
-    "type": "Loại",
-    "category": "Nhóm OCOP",
-    "stars": "Hạng sao",
-    "commune": "Xã/phường",
-    "price": "Khoảng giá",
-    "in_stock": "Tình trạng",
+    "type": gettext_lazy("Loại"),
+    "category": gettext_lazy("Nhóm OCOP"),
+    "stars": gettext_lazy("Hạng sao"),
+    "commune": gettext_lazy("Xã/phường"),
+    "price": gettext_lazy("Khoảng giá"),
+    "in_stock": gettext_lazy("Tình trạng"),
 }
 
 
@@ -101,7 +102,7 @@ def search_page(request):
     if result is not None:
         facets = facet_links(request.GET, result.facets)
         context["facet_groups"] = [
-            (name, _(FACET_TITLES[name]), facets[name]) for name in FACET_TITLES if facets[name]
+            (name, FACET_TITLES[name], facets[name]) for name in FACET_TITLES if facets[name]
         ]
         page = result.query.page
         if page > 1:

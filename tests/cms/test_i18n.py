@@ -136,6 +136,13 @@ def test_catalogue_filter_errors_in_english(client):
     assert "Giá đến phải lớn hơn hoặc bằng giá từ." not in html
 
 
+def test_search_facet_titles_in_english(client):
+    _english(client)
+    html = _html(client.get("/tim-kiem/", {"q": "gốm"}))
+    assert "Price range" in html and "Star rating" in html
+    assert "Khoảng giá" not in html
+
+
 def test_product_page_in_english(client):
     page = _product_in_stock()
     html = _html(_english(client).get(page.url))
