@@ -284,7 +284,8 @@ def within_edits(a: str, b: str, max_edits: int) -> bool:
     a, b = _trim_common_affixes(a, b)
     if not a or not b:
         return max(len(a), len(b)) <= max_edits
-
+    if max_edits == 1:  # what is left of a single edit: one substitution or one transposition
+        return len(a) == len(b) and (len(a) == 1 or (len(a) == 2 and a == b[::-1]))
     return _banded_osa_within(a, b, max_edits)
 
 
@@ -350,14 +351,13 @@ def _fold_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
     ``width`` is always 1; case-folding can make it 2 or more (``ß`` -> ``ss``)
     and stray combining marks fold to nothing (0).  Whitespace is kept as is.
     """
-    pieces: list[str] = []
+    pieces = list(map(_fold_char, text))
+    width = list(map(len, pieces))
+    if width.count(1) == len(width):  # the usual case: one folded character per character
+        return "".join(pieces), list(range(len(text))), width
     origin: list[int] = []
-    width: list[int] = []
-    for index, char in enumerate(text):
-        folded = _fold_char(char)
-        pieces.append(folded)
-        origin.extend([index] * len(folded))
-        width.append(len(folded))
+    for index, size in enumerate(width):
+        origin.extend([index] * size)
     return "".join(pieces), origin, width
 
 
@@ -390,16 +390,22 @@ def match_spans(text: str, query: str, prefer_exact: bool = False) -> list[tuple
     ``unicodedata.normalize("NFC", text)``; spans are sorted and non-overlapping.
     """
     terms = [(term, edit_budget(term)) for term in dict.fromkeys(folded_tokens(query))]
-    if prefer_exact:  # a term found as typed is not also matched loosely ("dong" ≠ "song")
-        present = set(folded_tokens(text))
-        terms = [(term, 0 if term in present else budget) for term, budget in terms]
     if not terms:
         return []
     text = unicodedata.normalize("NFC", text)
     folded, origin, width = _fold_with_offsets(text)
+    words = list(_TOKEN_RE.finditer(folded))
+    if prefer_exact:  # a term found as typed is not also matched loosely ("dong" ≠ "song")
+        present = {word.group() for word in words}
+        terms = [(term, 0 if term in present else budget) for term, budget in terms]
+    verdicts: dict[str, bool] = {}  # words repeat; each is compared with the query once
     spans = []
-    for found in _TOKEN_RE.finditer(folded):
-        if not _query_matches(found.group(), terms):
+    for found in words:
+        word = found.group()
+        matched = verdicts.get(word)
+        if matched is None:
+            matched = verdicts[word] = _query_matches(word, terms)
+        if not matched:
             continue
         start = origin[found.start()]
         end = origin[found.end() - 1] + 1

@@ -7,9 +7,16 @@ Text is folded in Python (`cms.search.text.fold`, which maps đ → d unlike SQL
 multi-word queries add the whole phrase as an optional clause, and synonyms add whole
 alternative queries, so they raise the score of documents that also match them.
 
-One SQL statement returns a page of hits with the total count, a second one all facet counts:
-both read the matched set from a MATERIALIZED CTE, and each facet ignores its own filter
-(disjunctive facets).
+One SQL statement returns a page of hits, a second one all facet counts and the total: both
+read the matched set from a MATERIALIZED CTE, and each facet ignores its own filter (disjunctive
+facets).
+
+Broad queries (SQLite, more than BROAD_MATCHES matches, first RANK_WINDOW results) skip bm25,
+whose cost grows with every match: FTS5 scores each matching row and, for the IDF, walks each
+query term's whole postings list. They are ranked by match tiers instead — the accented phrase
+in the title, the phrase in the title, every word in the title, every accented word, any match —
+then boost, then newest. Each tier reads at most RANK_WINDOW rows in rowid order, so the cost
+no longer depends on how many documents match.
 """
 
 from __future__ import annotations
@@ -45,6 +52,10 @@ TITLE_COLUMNS = "{title_f alt_f}"
 MAX_TYPO_CANDIDATES = 8
 MAX_SYNONYM_ALTERNATIVES = 4
 SUGGEST_LIMIT = 8
+#: Above this many matches a query is "broad" and ranked by tiers (see the module docstring).
+BROAD_MATCHES = 1000
+#: Rows read per tier for a broad query; deeper pages fall back to full bm25 ranking.
+RANK_WINDOW = 500
 
 
 def is_postgres() -> bool:
@@ -124,15 +135,10 @@ def build_match(
     """The FTS5 MATCH string (or PostgreSQL tsquery text) for a parsed query."""
     if parsed.empty:
         return ""
-    vocab = _vocabulary(version) if typos else None
-    last = len(parsed.folded) - 1
-    groups = []
-    for i, (folded, exact) in enumerate(zip(parsed.folded, parsed.exact, strict=True)):
-        alternatives = [folded]
-        if typos:
-            alternatives += typo_candidates(folded, vocab)
-        prefix = i == last and (suggest or len(folded) >= 3)
-        groups.append(_group(alternatives, exact, folded, prefix, suggest, pg))
+    groups = [
+        _group(alternatives, exact, folded, prefix, suggest, pg)
+        for alternatives, exact, folded, prefix in _token_groups(parsed, suggest, typos, version)
+    ]
     joiner = " | " if pg and relaxed else " & " if pg else " OR " if relaxed else " AND "
     expression = "(" + joiner.join(groups) + ")"
     if suggest:
@@ -155,6 +161,44 @@ def build_match(
     return expression
 
 
+def _token_groups(parsed: ParsedQuery, suggest: bool, typos: bool, version=None):
+    """Per query token: (alternatives: the folded term and its typo corrections, the exact
+    term, the folded term, whether it also matches as a prefix)."""
+    vocab = _vocabulary(version) if typos else None
+    last = len(parsed.folded) - 1
+    for i, (folded, exact) in enumerate(zip(parsed.folded, parsed.exact, strict=True)):
+        alternatives = [folded]
+        if typos:
+            alternatives += typo_candidates(folded, vocab)
+        yield alternatives, exact, folded, i == last and (suggest or len(folded) >= 3)
+
+
+def build_tiers(parsed: ParsedQuery, *, suggest=False, typos=True, version=None) -> list[str]:
+    """SQLite: the ranking tiers of a broad query, best first, as FTS5 expressions (each is
+    AND-ed with the match itself; a final implicit tier is "any match"). Accented tiers only
+    appear when the query was typed with accents; phrase tiers only for several words."""
+    groups = list(_token_groups(parsed, suggest, typos, version))
+    accented = parsed.exact != parsed.folded
+    several = len(parsed.folded) > 1
+    tiers = []
+    if accented and not suggest:
+        tiers.append("{title_e} : " + _q(" ".join(parsed.exact)))
+    if several:
+        phrase = _q(" ".join(parsed.folded)) + (" *" if groups[-1][3] else "")
+        tiers.append(f"{TITLE_COLUMNS} : {phrase}")
+    tiers.append(
+        "("
+        + " AND ".join(
+            _group(alternatives, exact, folded, prefix, True, False, TITLE_COLUMNS)
+            for alternatives, exact, folded, prefix in groups
+        )
+        + ")"
+    )
+    if accented and not suggest:
+        tiers.append(f"{EXACT_COLUMNS} : (" + " AND ".join(_q(e) for e in parsed.exact) + ")")
+    return tiers
+
+
 PG_EXACT_BONUS = 4.0
 
 
@@ -167,7 +211,7 @@ def exact_tsquery(parsed: ParsedQuery) -> str:
     return " | ".join(_pg(e) for e in accented)
 
 
-def _group(alternatives, exact, folded, prefix, suggest, pg) -> str:
+def _group(alternatives, exact, folded, prefix, suggest, pg, columns=None) -> str:
     if pg:
         weights = "AB" if suggest else ""
         parts = [f"{_pg(a)}{':' + weights if weights else ''}" for a in alternatives]
@@ -176,7 +220,7 @@ def _group(alternatives, exact, folded, prefix, suggest, pg) -> str:
         if exact != folded and not suggest:
             parts.append(_pg(exact))
         return "(" + " | ".join(parts) + ")"
-    columns = TITLE_COLUMNS if suggest else MATCH_COLUMNS
+    columns = columns or (TITLE_COLUMNS if suggest else MATCH_COLUMNS)
     parts = [_q(a) for a in alternatives]
     if prefix:
         parts.append(_q(folded) + " *")
@@ -416,7 +460,13 @@ class DatabaseEngine:
         if count == 0 and len(parsed.folded) > 1:
             match = build_match(parsed, relaxed=True, pg=is_postgres(), version=version)
             facets, count = self._cached_facets(match, filters, query, type_labels, version)
-        rows = self._page(match, filters, query, exact) if count > query.offset else []
+        if count <= query.offset:
+            rows = []
+        elif match and self._is_broad(count, query):
+            tiers = build_tiers(parsed, version=version)
+            rows = self._broad_page(match, tiers, filters, query)
+        else:
+            rows = self._page(match, filters, query, exact)
         hits = [self._hit(row, query) for row in rows]
         return SearchResult(query=query, count=count, hits=hits, facets=facets, engine=self.name)
 
@@ -448,6 +498,62 @@ class DatabaseEngine:
                 sql, params + distance_params + where_params + [query.page_size, query.offset]
             )
             return cursor.fetchall()
+
+    @staticmethod
+    def _is_broad(count: int, query: SearchQuery) -> bool:
+        return (
+            count > BROAD_MATCHES
+            and not query.near
+            and query.offset + query.page_size <= RANK_WINDOW
+            and not is_postgres()
+        )
+
+    def _tier_candidates(self, match: str, tiers: list[str], filters: dict, need: int):
+        """{document id: (tier, boost, title length)} for the best `need` of a broad query.
+
+        Each tier reads the newest RANK_WINDOW matching rows that pass the filters (FTS5 walks
+        rowids in descending order and stops at the LIMIT). A tier that holds fewer rows is
+        complete; one that fills the window already has at least `need` rows, so later tiers
+        cannot reach the first `need` places and are not read.
+        """
+        where, where_params = _where(filters)
+        condition = where.replace(" WHERE ", " AND ", 1)
+        found: dict[int, tuple[int, float, int]] = {}
+        with connection.cursor() as cursor:
+            for tier, expression in enumerate([*tiers, None]):
+                cursor.execute(
+                    f"SELECT f.rowid, d.boost, LENGTH(d.title) FROM {FTS_TABLE} f "
+                    f"JOIN {DOC_TABLE} d ON d.id = f.rowid WHERE {FTS_TABLE} MATCH %s{condition} "
+                    "ORDER BY f.rowid DESC LIMIT %s",
+                    [match if expression is None else f"({expression}) AND {match}"]
+                    + where_params
+                    + [RANK_WINDOW],
+                )
+                for doc_id, boost, title_length in cursor.fetchall():
+                    found.setdefault(doc_id, (tier, boost, title_length))
+                if len(found) >= need:
+                    break
+        return found
+
+    def _broad_page(self, match: str, tiers: list[str], filters: dict, query: SearchQuery):
+        """A page of a broad query: tier, then boost, then newest (see the module docstring).
+        The score is the boost plus one per tier above "any match"."""
+        need = query.offset + query.page_size
+        found = self._tier_candidates(match, tiers, filters, need)
+        order = sorted(found, key=lambda i: (found[i][0], -found[i][1], -i))
+        page = order[query.offset : need]
+        if not page:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT d.id, d.doc_type, d.object_id, d.title, d.url, d.body FROM {DOC_TABLE} d "
+                f"WHERE {_in('d.id', page)}",
+                page,
+            )
+            by_id = {row[0]: row[1:] for row in cursor.fetchall()}
+        return [
+            (*by_id[i], found[i][1] + len(tiers) - found[i][0], None) for i in page if i in by_id
+        ]
 
     def _cached_facets(self, match, filters, query, type_labels, version):
         """Facet counts depend only on the index version, the match and the filters: keep the
@@ -533,10 +639,39 @@ class DatabaseEngine:
         pg = is_postgres()
         for typos in (False, True):
             match = build_match(parsed, suggest=True, typos=typos, pg=pg)
-            rows = self._suggest_rows(match, limit, pg)
+            if not pg and self._has_more_matches(match, BROAD_MATCHES):
+                tiers = build_tiers(parsed, suggest=True, typos=typos)
+                rows = self._broad_suggest_rows(match, tiers, limit)
+            else:
+                rows = self._suggest_rows(match, limit, pg)
             if rows:
                 break
         return [{"type": t, "title": title, "url": url} for t, title, url in rows]
+
+    def _has_more_matches(self, match: str, limit: int) -> bool:
+        """SQLite: whether more than `limit` documents match (stops counting there)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+                "LIMIT %s)",
+                [match, limit + 1],
+            )
+            return cursor.fetchone()[0] > limit
+
+    def _broad_suggest_rows(self, match: str, tiers: list[str], limit: int):
+        """Suggestions for a broad prefix: tier, then boost, then the shortest title."""
+        found = self._tier_candidates(match, tiers, {}, limit)
+        order = sorted(found, key=lambda i: (found[i][0], -found[i][1], found[i][2], -i))[:limit]
+        if not order:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT d.id, d.doc_type, d.title, d.url FROM {DOC_TABLE} d "
+                f"WHERE {_in('d.id', order)}",
+                order,
+            )
+            by_id = {row[0]: row[1:] for row in cursor.fetchall()}
+        return [by_id[i] for i in order if i in by_id]
 
     def _suggest_rows(self, match: str, limit: int, pg: bool):
         if pg:
