@@ -137,7 +137,9 @@ def test_visitor_tours_bat_trang_and_finds_sites_on_the_map(tour_page, demo_pass
     assert first_marker.get_attribute("role") == "button"
 
     # Without WebGL: the flat preview and the list still take the visitor through the tour.
-    context = page.context.browser.new_context(base_url=page.url.split("/ban-do/")[0])
+    context = page.context.browser.new_context(
+        base_url=page.url.split("/ban-do/")[0], locale="vi-VN"
+    )
     context.add_init_script("HTMLCanvasElement.prototype.getContext = () => null;")
     context.route(f"**{settings.MEDIA_URL}**", _serve_media)
     flat = context.new_page()

@@ -311,3 +311,20 @@ def test_po_is_up_to_date_with_the_source(tmp_path):
     committed = {m.id if isinstance(m.id, str) else m.id[0] for m in _messages()}
     missing = sorted(extracted - committed)
     assert not missing, f"strings not yet in {PO_PATH.relative_to(ROOT)}: {missing}"
+
+
+@pytest.mark.django_db
+def test_script_messages_come_translated_from_the_page(client):
+    """The map and tour scripts take their screen-reader labels from data attributes that the
+    templates translate; no Vietnamese is hard-coded in the scripts."""
+    from tours.models import VirtualTourPage
+
+    tour_html = _html(_english(client).get(VirtualTourPage.objects.live().first().url))
+    assert 'data-goto-label="Go to scene: {title}"' in tour_html
+    assert 'data-copied-label="Copied"' in tour_html
+    assert 'data-viewing-label="Now viewing: {title}"' in tour_html
+    map_html = _html(client.get("/ban-do/"))
+    assert 'data-cluster-label="Group of {n} places, press to zoom in"' in map_html
+    for script in ("map.js", "tour.js"):
+        text = (settings.BASE_DIR / "cms" / "static" / "js" / script).read_text()
+        assert not [c for c in text if not c.isascii() and c.isalpha()], script

@@ -63,7 +63,8 @@
       mapEl.querySelectorAll(".leaflet-marker-icon").forEach(function (el) {
         if (!el.getAttribute("role")) el.setAttribute("role", "button");
         if (el.classList.contains("marker-cluster") && !el.getAttribute("aria-label")) {
-          el.setAttribute("aria-label", "Nhóm " + el.textContent.trim() + " địa điểm, nhấn để phóng to");
+          var label = mapEl.getAttribute("data-cluster-label") || "{n}";
+          el.setAttribute("aria-label", label.replace("{n}", el.textContent.trim()));
         }
       });
     }

@@ -55,7 +55,7 @@
       fallbackImg.src = scene.preview;
       fallbackImg.alt = fallbackImg.alt.replace(/:.*$/, ": " + scene.title);
     }
-    if (announce && statusEl) statusEl.textContent = "Đang xem: " + sceneTitle(key);
+    if (announce && statusEl) statusEl.textContent = (root.getAttribute("data-viewing-label") || "{title}").replace("{title}", sceneTitle(key));
     root.setAttribute("data-current-scene", key);
     setUrl(key);
   }
@@ -114,7 +114,8 @@
       if (!el || el.closest("a") || el.hasAttribute("tabindex")) return;
       el.setAttribute("tabindex", "0");
       el.setAttribute("role", "button");
-      el.setAttribute("aria-label", hs.type === "scene" ? "Đi tới cảnh: " + sceneTitle(hs.sceneId) : hs.text);
+      var goto = root.getAttribute("data-goto-label") || "{title}";
+      el.setAttribute("aria-label", hs.type === "scene" ? goto.replace("{title}", sceneTitle(hs.sceneId)) : hs.text);
       el.addEventListener("keydown", function (e) {
         if (e.key === "Enter" || e.key === " ") {
           e.preventDefault();
@@ -155,8 +156,8 @@
       if (navigator.clipboard && navigator.clipboard.writeText) {
         navigator.clipboard.writeText(text).catch(function () {});
       }
-      copy.textContent = "Đã sao chép";
-      setTimeout(function () { copy.textContent = "Sao chép"; }, 1500);
+      copy.textContent = root.getAttribute("data-copied-label");
+      setTimeout(function () { copy.textContent = root.getAttribute("data-copy-label"); }, 1500);
     });
   }
 })();
