@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
+from django.utils.translation import gettext as _
 
 from .models import ProductVariant, StockItem, StockMovement
 
@@ -43,11 +44,12 @@ def in_stock_condition(variant_outer_ref: str = "pk"):
 def set_on_hand(sku: str, quantity: int, *, user=None, reason: str = "") -> StockItem:
     """Set the on-hand quantity of a SKU, recording who changed it and from what."""
     if quantity < 0:
-        raise ValueError("Số lượng tồn kho không được âm.")
+        raise ValueError(_("Số lượng tồn kho không được âm."))
     item, _created = StockItem.objects.select_for_update().get_or_create(sku=sku)
     if quantity < item.reserved:
         raise ValueError(
-            f"Không thể đặt tồn kho {quantity}: đang có {item.reserved} đơn vị giữ cho đơn hàng."
+            _("Không thể đặt tồn kho %(n)s: đang có %(reserved)s đơn vị giữ cho đơn hàng.")
+            % {"n": quantity, "reserved": item.reserved}
         )
     old = item.on_hand
     if old != quantity:

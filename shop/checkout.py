@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from products.purchasable import Purchasable, get_purchasables
@@ -142,6 +143,16 @@ class Address:
     note: str = ""
 
 
+def buyer_language() -> str:
+    """The active site language (set from the URL by LocaleMiddleware), one of LANGUAGES."""
+    supported = {code for code, _name in settings.LANGUAGES}
+    code = translation.get_language() or ""
+    for candidate in (code, code.split("-")[0]):
+        if candidate in supported:
+            return candidate
+    return settings.LANGUAGE_CODE
+
+
 def place_order(
     *,
     items: Mapping[str, int],
@@ -201,6 +212,7 @@ def place_order(
             subtotal=priced.subtotal,
             shipping_total=priced.shipping_total,
             total=priced.total,
+            language=buyer_language(),
         )
         for group in priced.groups:
             shipment = OrderShipment.objects.create(

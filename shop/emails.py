@@ -1,4 +1,5 @@
-"""Vietnamese order emails (confirmation and status changes), each with the order summary."""
+"""Order emails (confirmation and status changes) with the order summary, written in the
+language the buyer ordered in (Vietnamese for orders from before that was recorded)."""
 
 import logging
 
@@ -6,12 +7,13 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 
 SUBJECTS = {
-    "placed": "Xác nhận đơn hàng {ref}",
-    "status": "Đơn hàng {ref}: {status}",
+    "placed": _("Xác nhận đơn hàng %(ref)s"),
+    "status": _("Đơn hàng %(ref)s: %(status)s"),
 }
 
 
@@ -26,8 +28,11 @@ def send_order_email(order_pk: int, kind: str) -> bool:
     )
     if order is None or not order.email:
         return False
-    with translation.override("vi"):
-        subject = SUBJECTS[kind].format(ref=order.reference, status=order.get_status_display())
+    with translation.override(order.language or settings.LANGUAGE_CODE):
+        subject = str(SUBJECTS[kind]) % {
+            "ref": order.reference,
+            "status": order.get_status_display(),
+        }
         body = render_to_string(
             "shop/email/order.txt",
             {"order": order, "kind": kind, "site_url": settings.WAGTAILADMIN_BASE_URL},

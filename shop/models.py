@@ -70,6 +70,9 @@ class Order(models.Model):
     shipping_total = models.PositiveBigIntegerField(_("phí vận chuyển"), default=0)
     total = models.PositiveBigIntegerField(_("tổng cộng"))
 
+    # The language the buyer ordered in: their emails are written in it.
+    language = models.CharField(_("ngôn ngữ"), max_length=10, default="vi", editable=False)
+
     stripe_session_id = models.CharField(max_length=255, blank=True, db_index=True)
     stripe_payment_intent = models.CharField(max_length=255, blank=True)
 

@@ -10,6 +10,7 @@ import stripe
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ def session_params(order, request) -> dict:
                 "price_data": {
                     "currency": CURRENCY,
                     "unit_amount": int(order.shipping_total),
-                    "product_data": {"name": "Phí vận chuyển"},
+                    "product_data": {"name": _("Phí vận chuyển")},
                 },
             }
         )

@@ -83,6 +83,25 @@ def test_confirmation_email_in_vietnamese_with_summary(
     assert "Tổng cộng" in message.body and order.signed_token() in message.body
 
 
+def test_emails_follow_the_language_the_buyer_ordered_in(
+    two_variants, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        order = _place(two_variants)
+    assert order.language == "en"
+    [message] = mail.outbox
+    assert message.subject == f"Order confirmation {order.reference}"
+    assert "Thank you for your order" in message.body and "Total:" in message.body
+    assert "Tổng cộng" not in message.body
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):  # later, from a Vietnamese admin
+        orders.cancel_order(order, note="hết hàng")
+    [message] = mail.outbox
+    assert message.subject == f"Order {order.reference}: Cancelled"
+
+
 def test_out_of_stock_order_saves_nothing(two_variants):
     a, b = two_variants
     set_on_hand(b.sku, 1)
