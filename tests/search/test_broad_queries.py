@@ -1,4 +1,4 @@
-"""Broad queries on SQLite: ranked by match tiers over a bounded window instead of bm25.
+"""Broad queries: ranked by match tiers over a bounded window instead of bm25 / ts_rank.
 
 The demo catalogue is small, so these tests lower BROAD_MATCHES (and sometimes RANK_WINDOW)
 to send ordinary queries down the broad path, and compare it with the bm25 path.
@@ -14,12 +14,8 @@ from cms.search.text import fold, folded_tokens
 
 from .judged_queries import evaluate
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        connection.vendor != "sqlite", reason="the tiered path is the SQLite engine's"
-    ),
-]
+pytestmark = pytest.mark.django_db
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5 specifics")
 
 
 @pytest.fixture
@@ -98,6 +94,7 @@ def test_typo_queries_still_find_their_documents(db_engine, everything_broad):
     assert _search(db_engine, q="gom bat trnag").hits[0].title == "Làng gốm Bát Tràng"
 
 
+@sqlite_only
 def test_broad_suggestions_prefer_titles_holding_the_prefix_phrase(db_engine, monkeypatch):
     search_engine, _labels = db_engine
     monkeypatch.setattr(engine, "BROAD_MATCHES", 1)
@@ -119,6 +116,11 @@ def test_tier_expressions(monkeypatch):
     assert tiers[2].startswith('({title_f alt_f} : ("nuoc")')
     assert tiers[3] == '{title_e body_e} : ("nước" AND "mắm")'
     assert engine.build_tiers(parse_query("gom"))[0] == '({title_f alt_f} : ("gom" OR "gom" *))'
+    pg = engine.build_tiers(parse_query("Nước mắm"), pg=True)
+    assert pg[0] == "'nước':A <-> 'mắm':A"  # titles are weight A (title) and B (alt titles)
+    assert pg[1] == "('nuoc':AB <-> 'mam':*AB)"
+    assert pg[2] == "(('nuoc':AB) & ('mam':AB | 'mam':*AB))"
+    assert pg[3] == "('nước' & 'mắm')"
 
 
 def test_judged_queries_stay_relevant_when_every_query_is_broad(db_engine, everything_broad):
@@ -132,6 +134,7 @@ def test_judged_queries_stay_relevant_when_every_query_is_broad(db_engine, every
     assert figures["mrr"] >= 0.85
 
 
+@sqlite_only
 def test_the_fts_table_keeps_prefix_indexes():
     with connection.cursor() as cursor:
         cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [engine.FTS_TABLE])

@@ -11,12 +11,13 @@ One SQL statement returns a page of hits, a second one all facet counts and the 
 read the matched set from a MATERIALIZED CTE, and each facet ignores its own filter (disjunctive
 facets).
 
-Broad queries (SQLite, more than BROAD_MATCHES matches, first RANK_WINDOW results) skip bm25,
-whose cost grows with every match: FTS5 scores each matching row and, for the IDF, walks each
-query term's whole postings list. They are ranked by match tiers instead — the accented phrase
-in the title, the phrase in the title, every word in the title, every accented word, any match —
-then boost, then newest. Each tier reads at most RANK_WINDOW rows in rowid order, so the cost
-no longer depends on how many documents match.
+Broad queries (more than BROAD_MATCHES matches, first RANK_WINDOW results) skip relevance
+scoring, whose cost grows with every match: FTS5's bm25 scores each matching row and, for the
+IDF, walks each query term's whole postings list; PostgreSQL's ts_rank reads every matching
+row's tsvector. They are ranked by match tiers instead — the accented phrase in the title, the
+phrase in the title, every word in the title, every accented word, any match — then boost,
+then newest. Each tier reads at most RANK_WINDOW rows, newest first, so the cost no longer
+depends on how many documents match.
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ SUGGEST_LIMIT = 8
 BROAD_MATCHES = 1000
 #: Rows read per tier for a broad query; deeper pages fall back to full bm25 ranking.
 RANK_WINDOW = 500
+#: PostgreSQL reads one window of the newest matches and tiers them (see _pg_tier_candidates).
+PG_RANK_WINDOW = 2000
 
 
 def is_postgres() -> bool:
@@ -173,28 +176,40 @@ def _token_groups(parsed: ParsedQuery, suggest: bool, typos: bool, version=None)
         yield alternatives, exact, folded, i == last and (suggest or len(folded) >= 3)
 
 
-def build_tiers(parsed: ParsedQuery, *, suggest=False, typos=True, version=None) -> list[str]:
-    """SQLite: the ranking tiers of a broad query, best first, as FTS5 expressions (each is
-    AND-ed with the match itself; a final implicit tier is "any match"). Accented tiers only
-    appear when the query was typed with accents; phrase tiers only for several words."""
+def build_tiers(
+    parsed: ParsedQuery, *, suggest=False, typos=True, version=None, pg=False
+) -> list[str]:
+    """The ranking tiers of a broad query, best first, as FTS5 expressions (or tsquery text on
+    PostgreSQL, where titles carry weights A and B). Each is AND-ed with the match itself; a
+    final implicit tier is "any match". Accented tiers only appear when the query was typed
+    with accents; phrase tiers only for several words."""
     groups = list(_token_groups(parsed, suggest, typos, version))
-    accented = parsed.exact != parsed.folded
-    several = len(parsed.folded) > 1
+    accented = parsed.exact != parsed.folded and not suggest
+    last_is_prefix = groups[-1][3]
+    title_groups = [
+        _group(alternatives, exact, folded, prefix, True, pg, TITLE_COLUMNS)
+        for alternatives, exact, folded, prefix in groups
+    ]
     tiers = []
-    if accented and not suggest:
+    if pg:
+        if accented:
+            tiers.append(" <-> ".join(f"{_pg(e)}:A" for e in parsed.exact))
+        if len(groups) > 1:
+            words = [f"{_pg(f)}:AB" for f in parsed.folded]
+            if last_is_prefix:
+                words[-1] = f"{_pg(parsed.folded[-1])}:*AB"
+            tiers.append("(" + " <-> ".join(words) + ")")
+        tiers.append("(" + " & ".join(title_groups) + ")")
+        if accented:
+            tiers.append("(" + " & ".join(_pg(e) for e in parsed.exact) + ")")
+        return tiers
+    if accented:
         tiers.append("{title_e} : " + _q(" ".join(parsed.exact)))
-    if several:
-        phrase = _q(" ".join(parsed.folded)) + (" *" if groups[-1][3] else "")
+    if len(groups) > 1:
+        phrase = _q(" ".join(parsed.folded)) + (" *" if last_is_prefix else "")
         tiers.append(f"{TITLE_COLUMNS} : {phrase}")
-    tiers.append(
-        "("
-        + " AND ".join(
-            _group(alternatives, exact, folded, prefix, True, False, TITLE_COLUMNS)
-            for alternatives, exact, folded, prefix in groups
-        )
-        + ")"
-    )
-    if accented and not suggest:
+    tiers.append("(" + " AND ".join(title_groups) + ")")
+    if accented:
         tiers.append(f"{EXACT_COLUMNS} : (" + " AND ".join(_q(e) for e in parsed.exact) + ")")
     return tiers
 
@@ -463,7 +478,7 @@ class DatabaseEngine:
         if count <= query.offset:
             rows = []
         elif match and self._is_broad(count, query):
-            tiers = build_tiers(parsed, version=version)
+            tiers = build_tiers(parsed, version=version, pg=is_postgres())
             rows = self._broad_page(match, tiers, filters, query)
         else:
             rows = self._page(match, filters, query, exact)
@@ -505,35 +520,59 @@ class DatabaseEngine:
             count > BROAD_MATCHES
             and not query.near
             and query.offset + query.page_size <= RANK_WINDOW
-            and not is_postgres()
         )
 
     def _tier_candidates(self, match: str, tiers: list[str], filters: dict, need: int):
         """{document id: (tier, boost, title length)} for the best `need` of a broad query.
 
-        Each tier reads the newest RANK_WINDOW matching rows that pass the filters (FTS5 walks
-        rowids in descending order and stops at the LIMIT). A tier that holds fewer rows is
-        complete; one that fills the window already has at least `need` rows, so later tiers
-        cannot reach the first `need` places and are not read.
+        SQLite: each tier reads the newest RANK_WINDOW matching rows that pass the filters
+        (FTS5 walks rowids in descending order and stops at the LIMIT). A tier that holds fewer
+        rows is complete; one that fills the window already has at least `need` rows, so later
+        tiers cannot reach the first `need` places and are not read.
         """
         where, where_params = _where(filters)
         condition = where.replace(" WHERE ", " AND ", 1)
+        if is_postgres():
+            return self._pg_tier_candidates(match, tiers, condition, where_params)
+        sql = (
+            f"SELECT f.rowid, d.boost, LENGTH(d.title) FROM {FTS_TABLE} f "
+            f"JOIN {DOC_TABLE} d ON d.id = f.rowid WHERE {FTS_TABLE} MATCH %s{condition} "
+            "ORDER BY f.rowid DESC LIMIT %s"
+        )
         found: dict[int, tuple[int, float, int]] = {}
         with connection.cursor() as cursor:
             for tier, expression in enumerate([*tiers, None]):
-                cursor.execute(
-                    f"SELECT f.rowid, d.boost, LENGTH(d.title) FROM {FTS_TABLE} f "
-                    f"JOIN {DOC_TABLE} d ON d.id = f.rowid WHERE {FTS_TABLE} MATCH %s{condition} "
-                    "ORDER BY f.rowid DESC LIMIT %s",
-                    [match if expression is None else f"({expression}) AND {match}"]
-                    + where_params
-                    + [RANK_WINDOW],
-                )
+                text = match if expression is None else f"({expression}) AND {match}"
+                cursor.execute(sql, [text, *where_params, RANK_WINDOW])
                 for doc_id, boost, title_length in cursor.fetchall():
                     found.setdefault(doc_id, (tier, boost, title_length))
                 if len(found) >= need:
                     break
         return found
+
+    @staticmethod
+    def _pg_tier_candidates(match: str, tiers: list[str], condition: str, params: list):
+        """PostgreSQL: the newest PG_RANK_WINDOW matches, each placed in its best tier.
+
+        Per-tier windows as on SQLite would need the planner to guess how many rows a
+        weighted or phrase tsquery matches, which it cannot (the statistics ignore weights and
+        positions); one window over the plain match walks the primary key backwards and stops.
+        """
+        cases = " ".join(
+            f"WHEN w.search_vector @@ to_tsquery('simple', %s) THEN {i}" for i in range(len(tiers))
+        )
+        sql = (
+            f"SELECT w.id, w.boost, w.title_length, CASE {cases} ELSE {len(tiers)} END "
+            "FROM (SELECT d.id, d.boost, LENGTH(d.title) AS title_length, d.search_vector "
+            f"FROM {DOC_TABLE} d WHERE d.search_vector @@ to_tsquery('simple', %s){condition} "
+            "ORDER BY d.id DESC LIMIT %s) AS w"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*tiers, match, *params, PG_RANK_WINDOW])
+            return {
+                doc_id: (tier, boost, title_length)
+                for doc_id, boost, title_length, tier in cursor.fetchall()
+            }
 
     def _broad_page(self, match: str, tiers: list[str], filters: dict, query: SearchQuery):
         """A page of a broad query: tier, then boost, then newest (see the module docstring).
