@@ -71,6 +71,20 @@ def test_cart_add_update_remove_without_javascript(two_variants):
     assert b.sku not in client.session["shop_cart"]
 
 
+def test_header_shows_how_many_units_are_in_the_cart(two_variants):
+    client = Client()
+    home = client.get("/").content.decode()
+    assert 'class="cart-count"' not in home  # empty cart: no badge
+    fill_cart(client, two_variants)
+    units = sum(client.session["shop_cart"].values())
+    home = client.get("/").content.decode()
+    badge = f'<span aria-hidden="true">{units}</span><span class="visually-hidden">{units} sản phẩm'
+    assert badge in home
+    client.cookies["django_language"] = "en"
+    home = client.get("/").content.decode()
+    assert f'<span class="visually-hidden">{units} products</span>' in home
+
+
 @pytest.mark.parametrize("bad", ["0", "-2", "1.5", "nhiều", "100", "21"])
 def test_cart_rejects_bad_quantities(two_variants, bad):
     client = Client()
