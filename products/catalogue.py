@@ -55,10 +55,10 @@ class CatalogueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         categories = list(OcopCategory.objects.all())
         self.fields["group"].choices = [("", _("Tất cả"))] + [
-            (c.code, f"{c.code}. {c.name}") for c in categories if c.parent_id is None
+            (c.code, f"{c.code}. {c.display_name}") for c in categories if c.parent_id is None
         ]
         self.fields["category"].choices = [("", _("Tất cả"))] + [
-            (c.code, f"{c.code} {c.name}") for c in categories if c.parent_id is not None
+            (c.code, f"{c.code} {c.display_name}") for c in categories if c.parent_id is not None
         ]
 
     def clean(self):

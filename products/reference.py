@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -149,6 +150,12 @@ class OcopCategory(models.Model):
     @property
     def group(self) -> "OcopCategory":
         return self.parent or self
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active UI language (the English name when there is one)."""
+        english = (translation.get_language() or "").startswith("en")
+        return self.name_en if english and self.name_en else self.name
 
     def save(self, *args, **kwargs):
         self.sort_order = _category_sort_key(self.code)

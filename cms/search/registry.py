@@ -72,6 +72,11 @@ class SearchDocument:
     def handles(self, obj) -> bool:
         return self.model is not None and isinstance(obj, self.model)
 
+    def facet_labels(self, facet: str, values: set[str]) -> dict[str, str]:
+        """Labels in the active UI language for some values of a facet this document fills
+        (the index stores one label per value, in the language it was written in)."""
+        return {}
+
 
 def register(cls: type[SearchDocument]) -> type[SearchDocument]:
     if not cls.doc_type:
@@ -82,6 +87,19 @@ def register(cls: type[SearchDocument]) -> type[SearchDocument]:
 
 def documents() -> list[SearchDocument]:
     return list(_registry.values())
+
+
+def localize_facets(facets: dict[str, list[dict]]) -> None:
+    """Replace facet value labels by those the documents give for the active language."""
+    for facet, entries in facets.items():
+        values = {str(entry["value"]) for entry in entries}
+        if not values:
+            continue
+        labels = {}
+        for document in documents():
+            labels.update(document.facet_labels(facet, values))
+        for entry in entries:
+            entry["label"] = labels.get(str(entry["value"]), entry["label"])
 
 
 def get_document(doc_type: str) -> SearchDocument | None:

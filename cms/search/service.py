@@ -70,13 +70,17 @@ def search(params) -> SearchResult:
         if isinstance(params, SearchQuery)
         else parse_params(params, known_types=known_types())
     )
+    result = None
     engine = elastic_engine()
     if engine is not None:
         try:
-            return engine.search(query, type_labels())
+            result = engine.search(query, type_labels())
         except engine.unavailable as exc:
             logger.warning("Elasticsearch unavailable, searching the database instead: %s", exc)
-    return _database.search(query, type_labels())
+    if result is None:
+        result = _database.search(query, type_labels())
+    registry.localize_facets(result.facets)
+    return result
 
 
 def suggest(q: str, limit: int = 8) -> list[dict]:

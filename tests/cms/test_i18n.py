@@ -118,6 +118,8 @@ def test_catalogue_in_english(client):
     assert re.search(r"\b\d+ products\b", html)
     assert "Lọc sản phẩm" not in html
     assert "Sắp xếp" not in html
+    assert '<option value="I">I. Food</option>' in html  # OCOP groups use their English names
+    assert '<option value="I.5">I.5 Tea</option>' in html
 
 
 def test_catalogue_in_vietnamese(client):

@@ -1,5 +1,7 @@
 """The JSON API contract: every filter, every facet, and bad parameters (400, never 500)."""
 
+import re
+
 import pytest
 
 from products.models import ProductPage
@@ -55,6 +57,23 @@ def test_exact_tone_ranks_first(client):
     assert "nghệ" in turmeric.lower()
     craft = get(client, q="nghề")["results"][0]
     assert craft["type"] == "site"  # "Làng nghề" villages, not turmeric
+
+
+def test_category_facet_labels_follow_the_ui_language(client):
+    from django.conf import settings
+    from django.utils import translation
+
+    vietnamese = {e["value"]: e["label"] for e in get(client)["facets"]["category"]}
+    assert vietnamese["I"] == "Thực phẩm"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    try:
+        english = {e["value"]: e["label"] for e in get(client)["facets"]["category"]}
+        page = client.get("/tim-kiem/").content.decode()
+    finally:
+        translation.deactivate()
+    assert english["I"] == "Food" and english["II"] == "Beverages"
+    assert english.keys() == vietnamese.keys()
+    assert re.search(r'Food <span class="facet-count">\(\d+\)</span>', page)
 
 
 def test_type_filter_and_disjunctive_type_facet(client):
