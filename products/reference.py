@@ -2,13 +2,13 @@
 
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.search import index
 
+from cms.language import localized
 from cms.search.text import fold
 
 
@@ -154,8 +154,7 @@ class OcopCategory(models.Model):
     @property
     def display_name(self) -> str:
         """The name in the active UI language (the English name when there is one)."""
-        english = (translation.get_language() or "").startswith("en")
-        return self.name_en if english and self.name_en else self.name
+        return localized(self.name, self.name_en)
 
     def save(self, *args, **kwargs):
         self.sort_order = _category_sort_key(self.code)

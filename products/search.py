@@ -7,10 +7,10 @@ Also keeps the index in step with what pages' own signals do not cover: stock ch
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils.html import strip_tags
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.signals import page_published
 
+from cms.language import english_ui
 from cms.search.registry import SearchDocument, register, schedule_update
 
 from .models import ProducerPage, ProductPage, ProductVariant, StockItem
@@ -35,7 +35,7 @@ class ProductDocument(SearchDocument):
 
     def facet_labels(self, facet: str, values: set[str]) -> dict[str, str]:
         """OCOP group names in English when the UI is English (the index keeps Vietnamese)."""
-        if facet != "category" or not (get_language() or "").startswith("en"):
+        if facet != "category" or not english_ui():
             return {}
         return {c.code: c.display_name for c in OcopCategory.objects.filter(code__in=values)}
 

@@ -144,13 +144,11 @@ class Address:
 
 
 def buyer_language() -> str:
-    """The active site language (set from the URL by LocaleMiddleware), one of LANGUAGES."""
-    supported = {code for code, _name in settings.LANGUAGES}
-    code = translation.get_language() or ""
-    for candidate in (code, code.split("-")[0]):
-        if candidate in supported:
-            return candidate
-    return settings.LANGUAGE_CODE
+    """The active site language (chosen by LocaleMiddleware), as one of LANGUAGES."""
+    try:
+        return translation.get_supported_language_variant(translation.get_language() or "")
+    except LookupError:
+        return settings.LANGUAGE_CODE
 
 
 def place_order(

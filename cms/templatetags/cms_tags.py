@@ -2,7 +2,8 @@
 
 from babel.numbers import format_currency
 from django import template
-from django.utils.translation import get_language
+
+from cms.language import localized
 
 register = template.Library()
 
@@ -36,10 +37,7 @@ def query_with(context, **changes) -> str:
     return params.urlencode()
 
 
-@register.simple_tag
-def localized(vi: str, en: str) -> str:
-    """Pick the English variant of a content field when the UI is English and it exists."""
-    return en if en and (get_language() or "vi").startswith("en") else vi
+register.simple_tag(localized, name="localized")
 
 
 @register.simple_tag(takes_context=True)

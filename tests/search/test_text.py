@@ -615,22 +615,6 @@ def test_prefer_exact_does_not_highlight_near_misses_of_words_present():
     assert "<mark>đồng</mark>" in snippet(title, "duc dong", prefer_exact=True)
 
 
-def _osa_distance(a: str, b: str) -> int:
-    """Textbook optimal-string-alignment distance (full matrix), the reference."""
-    d = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
-    for i in range(len(a) + 1):
-        d[i][0] = i
-    for j in range(len(b) + 1):
-        d[0][j] = j
-    for i in range(1, len(a) + 1):
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
-    return d[len(a)][len(b)]
-
-
 def test_within_edits_agrees_with_the_textbook_distance():
     """Budget 1 takes a shortcut, budget 2 the banded algorithm: both must agree with the
     full-matrix distance on every pair of short words over a small alphabet."""

@@ -580,19 +580,10 @@ class DatabaseEngine:
         need = query.offset + query.page_size
         found = self._tier_candidates(match, tiers, filters, need)
         order = sorted(found, key=lambda i: (found[i][0], -found[i][1], -i))
-        page = order[query.offset : need]
-        if not page:
-            return []
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT d.id, d.doc_type, d.object_id, d.title, d.url, d.body FROM {DOC_TABLE} d "
-                f"WHERE {_in('d.id', page)}",
-                page,
-            )
-            by_id = {row[0]: row[1:] for row in cursor.fetchall()}
-        return [
-            (*by_id[i], found[i][1] + len(tiers) - found[i][0], None) for i in page if i in by_id
-        ]
+        rows = _documents_in_order(
+            "d.doc_type, d.object_id, d.title, d.url, d.body", order[query.offset : need]
+        )
+        return [(*row, found[i][1] + len(tiers) - found[i][0], None) for i, row in rows]
 
     def _cached_facets(self, match, filters, query, type_labels, version):
         """Facet counts depend only on the index version, the match and the filters: keep the
@@ -700,17 +691,8 @@ class DatabaseEngine:
     def _broad_suggest_rows(self, match: str, tiers: list[str], limit: int):
         """Suggestions for a broad prefix: tier, then boost, then the shortest title."""
         found = self._tier_candidates(match, tiers, {}, limit)
-        order = sorted(found, key=lambda i: (found[i][0], -found[i][1], found[i][2], -i))[:limit]
-        if not order:
-            return []
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT d.id, d.doc_type, d.title, d.url FROM {DOC_TABLE} d "
-                f"WHERE {_in('d.id', order)}",
-                order,
-            )
-            by_id = {row[0]: row[1:] for row in cursor.fetchall()}
-        return [by_id[i] for i in order if i in by_id]
+        order = sorted(found, key=lambda i: (found[i][0], -found[i][1], found[i][2], -i))
+        return [row for _i, row in _documents_in_order("d.doc_type, d.title, d.url", order[:limit])]
 
     def _suggest_rows(self, match: str, limit: int, pg: bool):
         if pg:
@@ -751,6 +733,16 @@ UPDATE_FIELDS = [
     "lon",
     "updated_at",
 ]
+
+
+def _documents_in_order(columns: str, ids: list[int]) -> list[tuple[int, tuple]]:
+    """(id, row of `columns`) for the documents `ids` that still exist, in the order given."""
+    if not ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT d.id, {columns} FROM {DOC_TABLE} d WHERE {_in('d.id', ids)}", ids)
+        by_id = {row[0]: row[1:] for row in cursor.fetchall()}
+    return [(i, by_id[i]) for i in ids if i in by_id]
 
 
 def _fill(row: IndexedDocument, item: PreparedDocument) -> None:
