@@ -85,7 +85,8 @@ class Buyer:
 
 
 def _target_from_orm(units: int):
-    from products.models import ProductVariant, StockItem
+    from products import stock
+    from products.models import ProductVariant
     from products.reference import Commune
 
     variant = (
@@ -94,7 +95,10 @@ def _target_from_orm(units: int):
         .order_by("sku")
         .first()
     )
-    StockItem.objects.update_or_create(sku=variant.sku, defaults={"on_hand": units, "reserved": 0})
+    held = stock.levels([variant.sku]).get(variant.sku)
+    if held is not None and held.reserved:
+        stock.release([(variant.sku, held.reserved)])
+    stock.set_on_hand(variant.sku, units, reason="bench")
     return {
         "sku": variant.sku,
         "producer": variant.page.producer_id,

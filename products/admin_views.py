@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,10 +16,10 @@ from django.views.generic import TemplateView
 from django.views.generic.edit import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from .models import StockItem, StockMovement
+from .models import StockMovement
 from .onboarding import OnboardingForm, onboard_producer
 from .permissions import can_manage_stock, is_officer, producer_pages_for, variants_for
-from .stock import set_on_hand
+from .stock import StockConflict, levels, set_many
 
 STOCK_PAGE_SIZE = 100
 
@@ -70,7 +69,9 @@ def _stock_rows(user, producer_slug: str | None):
 
 
 class StockForm(forms.Form):
-    """One quantity field per variant shown on the page (named by SKU)."""
+    """One quantity field per variant shown on the page (named by SKU), and beside it the
+    version of the stock row the editor saw, so saving never overwrites a change made
+    meanwhile (an order placed, another editor)."""
 
     def __init__(self, variants, stock: dict, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,13 +83,22 @@ class StockForm(forms.Form):
             name = f"sku-{variant.sku}"
             self.fields[name] = forms.IntegerField(
                 label=f"{variant.page.title} — {variant.label}",
-                min_value=reserved,
+                min_value=0,
+                max_value=1_000_000_000,
                 initial=on_hand,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
                 error_messages={
-                    "min_value": _("Không thể thấp hơn %(limit_value)s (đang giữ cho đơn hàng)."),
+                    "min_value": _("Số lượng không được âm."),
+                    "max_value": _("Số lượng quá lớn."),
                     "invalid": _("Nhập một số nguyên."),
                     "required": _("Nhập số lượng (0 nếu hết hàng)."),
                 },
+            )
+            self.fields[f"seen-{variant.sku}"] = forms.IntegerField(
+                widget=forms.HiddenInput, initial=item.version if item else 0, min_value=0
+            )
+            self.fields[f"was-{variant.sku}"] = forms.IntegerField(
+                widget=forms.HiddenInput, initial=on_hand, min_value=0
             )
             self.rows.append(
                 {
@@ -96,14 +106,58 @@ class StockForm(forms.Form):
                     "on_hand": on_hand,
                     "reserved": reserved,
                     "field": self[name],
+                    "seen": self[f"seen-{variant.sku}"],
+                    "was": self[f"was-{variant.sku}"],
                 }
             )
 
-    def changes(self):
+    def clean(self):
+        data = super().clean()
         for row in self.rows:
-            new = self.cleaned_data[row["field"].name]
-            if new != row["on_hand"]:
-                yield row["variant"].sku, row["on_hand"], new
+            sku = row["variant"].sku
+            new = data.get(f"sku-{sku}")
+            if new is not None and new < row["reserved"]:
+                self.add_error(
+                    f"sku-{sku}",
+                    _("Không thể thấp hơn %(n)s (đang giữ cho đơn hàng).") % {"n": row["reserved"]},
+                )
+        return data
+
+    def changes(self):
+        """(sku, version seen, new on hand) for each row whose quantity the editor changed."""
+        for row in self.rows:
+            sku = row["variant"].sku
+            new = self.cleaned_data[f"sku-{sku}"]
+            if new != self.cleaned_data[f"was-{sku}"]:
+                yield sku, self.cleaned_data[f"seen-{sku}"], new
+
+    def show_conflicts(self, conflicts):
+        """Report rows that moved meanwhile, keep what the editor typed, and take the new
+        versions so that saving again (after checking) goes through."""
+        by_sku = {c.sku: c for c in conflicts}
+        data = self.data.copy()
+        for row in self.rows:
+            conflict = by_sku.get(row["variant"].sku)
+            if conflict is None:
+                continue
+            row.update(on_hand=conflict.on_hand, reserved=conflict.reserved, conflict=conflict)
+            data[row["seen"].html_name] = str(conflict.version)
+            data[row["was"].html_name] = str(conflict.on_hand)
+            self.add_error(
+                row["field"].name,
+                _(
+                    "Tồn kho vừa thay đổi trong lúc bạn sửa: hiện có %(on_hand)s, đang giữ cho "
+                    "đơn %(reserved)s (còn bán được %(available)s). Kiểm tra lại rồi bấm Lưu."
+                )
+                % {
+                    "on_hand": conflict.on_hand,
+                    "reserved": conflict.reserved,
+                    "available": conflict.available,
+                },
+            )
+        self.data = data
+        for row in self.rows:
+            row["seen"], row["was"] = self[row["seen"].name], self[row["was"].name]
 
 
 class StockView(StockAccessMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -118,8 +172,7 @@ class StockView(StockAccessMixin, WagtailAdminTemplateMixin, TemplateView):
         return paginator.get_page(self.request.GET.get("p"))
 
     def build_form(self, page_obj, data=None):
-        skus = [v.sku for v in page_obj.object_list]
-        stock = {item.sku: item for item in StockItem.objects.filter(sku__in=skus)}
+        stock = levels(v.sku for v in page_obj.object_list)
         return StockForm(page_obj.object_list, stock, data=data)
 
     def get_context_data(self, **kwargs):
@@ -139,9 +192,17 @@ class StockView(StockAccessMixin, WagtailAdminTemplateMixin, TemplateView):
         if form.is_valid():
             changed = list(form.changes())
             try:
-                with transaction.atomic():
-                    for sku, _old, new in changed:
-                        set_on_hand(sku, new, user=request.user, reason="Màn hình tồn kho")
+                set_many(changed, user=request.user, reason="Màn hình tồn kho")
+            except StockConflict as conflict:
+                form.show_conflicts(conflict.conflicts)
+                form.add_error(
+                    None,
+                    _(
+                        "Chưa lưu: tồn kho của %(count)s quy cách đã thay đổi (có đơn hàng mới "
+                        "hoặc người khác vừa sửa). Các dòng được đánh dấu bên dưới."
+                    )
+                    % {"count": len(conflict.conflicts)},
+                )
             except ValueError as error:
                 form.add_error(None, str(error))
             else:

@@ -315,11 +315,15 @@ class ProductVariant(Orderable):
 
 
 class StockItem(models.Model):
-    """Stock for one SKU. Plain model, outside page revisions: publishing never touches it."""
+    """Stock for one SKU. Plain model, outside page revisions: publishing never touches it.
+    Written only by products.stock."""
 
     sku = models.SlugField(_("mã SKU"), max_length=64, unique=True)
     on_hand = models.PositiveIntegerField(_("tồn kho"), default=0)
     reserved = models.PositiveIntegerField(_("đang giữ cho đơn"), default=0)
+    # Raised by every stock operation (products.stock): a screen saves only over the version
+    # its editor saw, so an order placed meanwhile is never overwritten.
+    version = models.PositiveIntegerField(default=0, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

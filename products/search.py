@@ -1,10 +1,10 @@
 """The product search document, registered with the site search (cms/search).
 
-Also keeps the index in step with what pages' own signals do not cover: stock changes
-(StockItem is a plain model) and producer renames (products show their producer's name).
+Also keeps the index in step with what pages' own signals do not cover: stock changes (the
+`stock_changed` event of products.stock, sent by every stock operation) and producer renames
+(products show their producer's name).
 """
 
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
@@ -13,9 +13,9 @@ from wagtail.signals import page_published
 from cms.language import english_ui
 from cms.search.registry import SearchDocument, register, schedule_update
 
-from .models import ProducerPage, ProductPage, ProductVariant, StockItem
+from .models import ProducerPage, ProductPage
 from .reference import OcopCategory
-from .stock import in_stock_condition
+from .stock import in_stock_condition, page_ids_for_skus, stock_changed
 
 
 @register
@@ -82,11 +82,10 @@ class ProductDocument(SearchDocument):
         }
 
 
-@receiver(post_save, sender=StockItem)
-def stock_changed(sender, instance, **kwargs):
-    """In-stock is a facet: re-index the product whose variant this SKU is."""
-    page_ids = ProductVariant.objects.filter(sku=instance.sku).values_list("page_id", flat=True)
-    schedule_update(ProductDocument.doc_type, list(page_ids))
+@receiver(stock_changed, dispatch_uid="products.search.stock_changed")
+def reindex_on_stock_change(sender, skus, **kwargs):
+    """In-stock is a facet: re-index the products whose variants these SKUs are."""
+    schedule_update(ProductDocument.doc_type, page_ids_for_skus(skus))
 
 
 @receiver(page_published, sender=ProducerPage)

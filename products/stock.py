@@ -1,24 +1,89 @@
-"""Stock levels per SKU: reading availability and recording every change.
+"""Stock: the only code that writes StockItem and StockMovement.
 
-Stock lives outside page revisions (see DESIGN.md); the shop reserves and consumes through its
-own service, this module only reads and sets on-hand quantities.
+Every operation on stock lives here — set on hand (stock screen, demo, imports), reserve,
+release, consume — and each one, once its transaction commits, sends one `stock_changed`
+event naming the SKUs it touched. The search index and any page cache listen to that event;
+nothing else needs to know how stock is stored. (Modelled on saleor's warehouse management:
+allocate / deallocate / decrease in one service, rows taken in a fixed order.)
+
+Availability is on_hand − reserved and never goes below zero (a CHECK constraint backs that).
+Reserve, release and consume are conditional UPDATEs (`... WHERE on_hand - reserved >= n`)
+taken in sorted SKU order inside the caller's transaction: on PostgreSQL the row lock
+serialises concurrent buyers and the condition is re-checked after the wait; on SQLite the
+write transaction serialises them. A buyer who loses the race gets InsufficientStock and
+nothing is half-reserved.
+
+Each row carries a `version`, raised by every operation, so a screen can write "what the
+editor saw, changed to this" and refuse when the row moved in between (`set_many`).
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+import django.dispatch
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext as _
 
 from .models import ProductVariant, StockItem, StockMovement
 
+# Sent after commit, once per operation: sender=StockItem, skus=frozenset[str], operation=str
+# ("set", "reserve", "release", "consume").
+stock_changed = django.dispatch.Signal()
+
+SET, RESERVE, RELEASE, CONSUME = "set", "reserve", "release", "consume"
+
+
+class InsufficientStock(Exception):
+    def __init__(self, sku: str, requested: int, available: int):
+        self.sku, self.requested, self.available = sku, requested, available
+        super().__init__(f"{sku}: cần {requested}, còn {available}")
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A row that moved after the editor loaded it: what it holds now."""
+
+    sku: str
+    on_hand: int
+    reserved: int
+    version: int
+
+    @property
+    def available(self) -> int:
+        return max(self.on_hand - self.reserved, 0)
+
+
+class StockConflict(Exception):
+    def __init__(self, conflicts: list[Conflict]):
+        self.conflicts = conflicts
+        super().__init__(", ".join(c.sku for c in conflicts))
+
+
+def _announce(skus: Iterable[str], operation: str) -> None:
+    skus = frozenset(skus)
+    if skus:
+        transaction.on_commit(
+            lambda: stock_changed.send(sender=StockItem, skus=skus, operation=operation)
+        )
+
+
+# --- reading --------------------------------------------------------------------------------
+
 
 def ensure_stock_items(skus: Iterable[str]) -> None:
+    """A stock row (at zero) for every SKU that has none; existing rows are left alone."""
     skus = set(skus)
     existing = set(StockItem.objects.filter(sku__in=skus).values_list("sku", flat=True))
     StockItem.objects.bulk_create(
         [StockItem(sku=sku) for sku in sorted(skus - existing)], ignore_conflicts=True
     )
+
+
+def levels(skus: Iterable[str]) -> dict[str, StockItem]:
+    """The stock rows of these SKUs (missing SKUs are absent)."""
+    return {item.sku: item for item in StockItem.objects.filter(sku__in=set(skus))}
 
 
 def availability(skus: Iterable[str]) -> dict[str, int]:
@@ -40,22 +105,140 @@ def in_stock_condition(variant_outer_ref: str = "pk"):
     )
 
 
-@transaction.atomic
-def set_on_hand(sku: str, quantity: int, *, user=None, reason: str = "") -> StockItem:
-    """Set the on-hand quantity of a SKU, recording who changed it and from what."""
+def page_ids_for_skus(skus: Iterable[str]) -> list[int]:
+    """The product pages whose variants these SKUs are (for listeners of stock_changed)."""
+    return list(
+        ProductVariant.objects.filter(sku__in=set(skus))
+        .values_list("page_id", flat=True)
+        .distinct()
+    )
+
+
+# --- setting on hand ----------------------------------------------------------------------
+
+
+def _set_locked(item: StockItem, quantity: int, *, user, reason: str) -> bool:
     if quantity < 0:
         raise ValueError(_("Số lượng tồn kho không được âm."))
-    item, _created = StockItem.objects.select_for_update().get_or_create(sku=sku)
     if quantity < item.reserved:
         raise ValueError(
             _("Không thể đặt tồn kho %(n)s: đang có %(reserved)s đơn vị giữ cho đơn hàng.")
             % {"n": quantity, "reserved": item.reserved}
         )
     old = item.on_hand
-    if old != quantity:
-        item.on_hand = quantity
-        item.save(update_fields=["on_hand", "updated_at"])
-        StockMovement.objects.create(
-            sku=sku, old_on_hand=old, new_on_hand=quantity, user=user, reason=reason
-        )
+    if old == quantity:
+        return False
+    item.on_hand = quantity
+    item.version = F("version") + 1
+    item.save(update_fields=["on_hand", "version", "updated_at"])
+    item.refresh_from_db(fields=["version"])
+    StockMovement.objects.create(
+        sku=item.sku, old_on_hand=old, new_on_hand=quantity, user=user, reason=reason[:100]
+    )
+    return True
+
+
+@transaction.atomic
+def set_on_hand(sku: str, quantity: int, *, user=None, reason: str = "") -> StockItem:
+    """Set the on-hand quantity of a SKU, recording who changed it and from what."""
+    item, _created = StockItem.objects.select_for_update().get_or_create(sku=sku)
+    if _set_locked(item, int(quantity), user=user, reason=reason):
+        _announce([sku], SET)
     return item
+
+
+def set_many(changes: Iterable[tuple[str, int, int]], *, user=None, reason: str = "") -> list[str]:
+    """Apply (sku, version the editor saw, new on-hand) changes all together or not at all.
+
+    A row whose version is no longer the one the editor saw (an order reserved or a delivery
+    consumed in between, or another editor saved) is not overwritten: StockConflict lists every
+    such row with what it holds now, and nothing is written. Returns the SKUs changed.
+    """
+    changes = sorted((str(sku), int(seen), int(new)) for sku, seen, new in changes)
+    if not changes:
+        return []
+    changed = []
+    with transaction.atomic():
+        skus = [sku for sku, _seen, _new in changes]
+        ensure_stock_items(skus)
+        rows = {
+            item.sku: item
+            for item in StockItem.objects.select_for_update().filter(sku__in=skus).order_by("sku")
+        }
+        conflicts = [
+            Conflict(sku, rows[sku].on_hand, rows[sku].reserved, rows[sku].version)
+            for sku, seen, _new in changes
+            if rows[sku].version != seen
+        ]
+        if conflicts:
+            raise StockConflict(conflicts)
+        for sku, _seen, new in changes:
+            if _set_locked(rows[sku], new, user=user, reason=reason):
+                changed.append(sku)
+        _announce(changed, SET)
+    return changed
+
+
+# --- the shop's operations ----------------------------------------------------------------
+
+
+def _totals(items: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+    totals: dict[str, int] = defaultdict(int)
+    for sku, quantity in items:
+        if int(quantity) <= 0:
+            raise ValueError("Số lượng phải là số nguyên dương.")
+        totals[str(sku)] += int(quantity)
+    return sorted(totals.items())  # fixed order: no deadlocks between two multi-SKU orders
+
+
+def reserve(items: Iterable[tuple[str, int]]) -> None:
+    """Reserve every (sku, quantity) or none of them."""
+    totals = _totals(items)
+    with transaction.atomic():
+        for sku, quantity in totals:
+            updated = StockItem.objects.filter(
+                sku=sku, on_hand__gte=F("reserved") + quantity
+            ).update(reserved=F("reserved") + quantity, version=F("version") + 1)
+            if updated != 1:
+                item = StockItem.objects.filter(sku=sku).values("on_hand", "reserved").first()
+                free = item["on_hand"] - item["reserved"] if item else 0
+                raise InsufficientStock(sku, quantity, max(free, 0))
+        _announce((sku for sku, _q in totals), RESERVE)
+
+
+def release(items: Iterable[tuple[str, int]]) -> None:
+    """Give reserved units back (order cancelled, payment expired, refund)."""
+    totals = _totals(items)
+    with transaction.atomic():
+        released = []
+        for sku, quantity in totals:
+            if StockItem.objects.filter(sku=sku, reserved__gte=quantity).update(
+                reserved=F("reserved") - quantity, version=F("version") + 1
+            ):
+                released.append(sku)
+        _announce(released, RELEASE)
+
+
+def consume(items: Iterable[tuple[str, int]], *, reason: str = "", user=None) -> None:
+    """Reserved units leave the warehouse (delivered): on hand and reserved both go down."""
+    totals = _totals(items)
+    with transaction.atomic():
+        consumed = []
+        for sku, quantity in totals:
+            item = StockItem.objects.select_for_update().filter(sku=sku).first()
+            if item is None or item.reserved < quantity or item.on_hand < quantity:
+                continue
+            StockItem.objects.filter(pk=item.pk).update(
+                on_hand=F("on_hand") - quantity,
+                reserved=F("reserved") - quantity,
+                version=F("version") + 1,
+            )
+            StockMovement.objects.create(
+                sku=sku,
+                old_on_hand=item.on_hand,
+                new_on_hand=item.on_hand - quantity,
+                user=user,
+                reason=reason[:100],
+            )
+            consumed.append(sku)
+        _announce(consumed, CONSUME)

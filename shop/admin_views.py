@@ -6,7 +6,6 @@ Thin views: visibility from shop.permissions, every change through shop.orders.
 import csv
 import datetime
 
-import stripe
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -135,30 +134,26 @@ class OrderDetailView(WagtailAdminTemplateMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         scope = Scope(self.request.user)
         order = self.get_order(scope)
+        actor = services.Actor(self.request.user)
         parts = list(scope.shipments().filter(order=order).prefetch_related("lines"))
-        can_ship = order.status not in services.NOT_SHIPPABLE
         for part in parts:
-            part.next_statuses = [
-                (value, OrderShipment.Status(value).label)
-                for value in (services.NEXT_PART_STATUS.get(part.status, ()) if can_ship else ())
-            ]
+            part.order = order
+            part.actions = services.available_actions(part, self.request.user, actor=actor)
         history = order.history.select_related("user", "shipment")
         if not scope.officer:
             history = history.filter(shipment__isnull=True) | history.filter(
                 shipment__producer_id__in=scope.producer_ids
             )
+        transfer_note = None
+        if not scope.officer and order.status == Order.Status.PENDING_PAYMENT:
+            transfer_note = services.explain(order, "confirm_transfer", self.request.user)
         context.update(
             order=order,
             parts=parts,
             officer=scope.officer,
             history=history,
-            can_confirm_transfer=order.payment_method == Order.Payment.VIETQR
-            and not order.is_paid
-            and order.status == Order.Status.PENDING_PAYMENT,
-            can_refund=scope.officer and order.is_paid and order.status != Order.Status.REFUNDED,
-            can_cancel=scope.officer
-            and order.status
-            not in (Order.Status.CANCELLED, Order.Status.REFUNDED, Order.Status.DELIVERED),
+            order_actions=services.available_actions(order, self.request.user, actor=actor),
+            transfer_note=transfer_note if order.payment_method == Order.Payment.VIETQR else None,
         )
         return context
 
@@ -166,30 +161,25 @@ class OrderDetailView(WagtailAdminTemplateMixin, TemplateView):
         scope = Scope(request.user)
         order = self.get_order(scope)
         action = request.POST.get("action", "")
-        user = request.user
-        try:
-            if action in ("ship_status", "cod_collected"):
-                part = scope.shipments().filter(order=order, pk=request.POST.get("part")).first()
-                if part is None or not scope.may_touch(part):
-                    raise PermissionDenied
-                if action == "ship_status":
-                    services.set_shipment_status(part, request.POST.get("status", ""), user=user)
-                else:
-                    services.mark_cod_collected(part, user=user)
-            elif action == "confirm_transfer" and order.payment_method == Order.Payment.VIETQR:
-                services.mark_paid(order, user=user, note=_("Đã xác nhận nhận chuyển khoản"))
-            elif action == "cancel" and scope.officer:
-                services.cancel_order(order, user=user, note=request.POST.get("note", ""))
-            elif action == "refund" and scope.officer:
-                services.refund_order(order, user=user, note=request.POST.get("note", ""))
-            else:
+        target = order
+        if request.POST.get("part"):
+            target = scope.shipments().filter(order=order, pk=request.POST["part"]).first()
+            if target is None:
                 raise PermissionDenied
+        try:
+            done = services.perform(
+                target, action, request.user, note=request.POST.get("note", "")[:200]
+            )
         except services.TransitionError as exc:
             messages.error(request, str(exc))
-        except (stripe.StripeError, ValueError) as exc:
-            messages.error(request, _("Không hoàn tiền được: %(e)s") % {"e": exc})
         else:
-            messages.success(request, _("Đã cập nhật đơn hàng."))
+            label = services.BY_NAME[action].label
+            if done:
+                messages.success(request, _("Đã thực hiện “%(action)s”.") % {"action": label})
+            else:
+                messages.info(
+                    request, _("“%(action)s” đã được thực hiện trước đó.") % {"action": label}
+                )
         return redirect("shop_admin_order", order.reference)
 
 

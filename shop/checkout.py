@@ -5,15 +5,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from products.purchasable import Purchasable, get_purchasables
+from products.stock import InsufficientStock, reserve
 
 from . import emails
 from .models import Order, OrderLine, OrderShipment, OrderStatusChange
-from .stock import InsufficientStock, reserve
 
 
 class CheckoutError(Exception):
@@ -158,10 +158,20 @@ def place_order(
     shipping: Mapping[int, str],
     payment_method: str,
     user=None,
+    token: str | None = None,
 ) -> Order:
-    """Create the order and reserve its stock atomically; either all of it happens or nothing."""
+    """Create the order and reserve its stock atomically; either all of it happens or nothing.
+
+    `token` is the review step's one-time token: an order already placed with it is returned
+    as it is (a double tap, a second tab, a retry after the connection dropped), and two
+    simultaneous submits of it make one order and one reservation — the loser's transaction,
+    stock included, rolls back on the token's unique index."""
     from .payments import get_method
 
+    if token:
+        existing = placed_with(token)
+        if existing is not None:
+            return existing
     if not items:
         raise CheckoutError(_("Giỏ hàng đang trống."))
     method = get_method(payment_method)
@@ -184,7 +194,28 @@ def place_order(
             )
         group.method = chosen
 
+    try:
+        return _create(priced, address, method, user, token)
+    except (IntegrityError, CheckoutError):
+        # A simultaneous submit of the same review won: on PostgreSQL this one waited on its
+        # row locks or on the token's unique index, then failed; give back the winner's order.
+        existing = placed_with(token)
+        if existing is None:
+            raise
+        return existing
+
+
+def placed_with(token: str) -> Order | None:
+    """The order a review token already placed, if any."""
+    return Order.objects.filter(checkout_token=token).first() if token else None
+
+
+def _create(priced, address, method, user, token) -> Order:
     with transaction.atomic():
+        # On SQLite the write transaction starts here (BEGIN IMMEDIATE), after any winner.
+        existing = placed_with(token)
+        if existing is not None:
+            return existing
         try:
             reserve((line.item.sku, line.quantity) for line in priced.lines)
         except InsufficientStock as exc:
@@ -211,6 +242,7 @@ def place_order(
             shipping_total=priced.shipping_total,
             total=priced.total,
             language=buyer_language(),
+            checkout_token=token or None,
         )
         for group in priced.groups:
             shipment = OrderShipment.objects.create(

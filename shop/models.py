@@ -75,6 +75,17 @@ class Order(models.Model):
 
     stripe_session_id = models.CharField(max_length=255, blank=True, db_index=True)
     stripe_payment_intent = models.CharField(max_length=255, blank=True)
+    stripe_refund_id = models.CharField(max_length=255, blank=True)
+
+    # The review step's one-time token: a second submit of the same review (double tap, two
+    # tabs, a retry after a dropped connection) finds this order instead of placing another.
+    checkout_token = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    # Set when an officer must look: money that arrived after cancellation (refund it), a
+    # card payment that does not match the order. Cleared by the refund.
+    flagged_reason = models.CharField(_("cần xử lý"), max_length=255, blank=True)
+    flagged_at = models.DateTimeField(_("đánh dấu lúc"), null=True, blank=True)
 
     created_at = models.DateTimeField(_("đặt lúc"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)

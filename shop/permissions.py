@@ -1,29 +1,21 @@
-"""Who may see which orders.
+"""Who may see which orders — the shop's view of the one roles module (products.permissions).
 
 Officers (superusers, or members of the group "Officer") see every order. A producer user sees
-only its own producer's parts: the producer a user belongs to is given by Django groups named
-exactly "Producer: <producer page slug>" (the naming agreed with the farmers' CMS issue #3).
+only its own producer's parts: the producers a login acts for come from its groups named
+exactly "Producer: <producer page slug>" (products.roles). What each may *do* to an order is
+decided by the transition table in shop.orders.
 """
 
+from products.permissions import is_officer, producer_slugs_for
 from products.purchasable import producer_ids_for_slugs
 
-OFFICER_GROUP = "Officer"
-PRODUCER_GROUP_PREFIX = "Producer: "
-
-
-def is_officer(user) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return user.is_superuser or user.groups.filter(name=OFFICER_GROUP).exists()
+__all__ = ["is_officer", "producer_ids_for", "can_manage_orders"]
 
 
 def producer_ids_for(user) -> set[int]:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return set()
-    names = user.groups.filter(name__startswith=PRODUCER_GROUP_PREFIX).values_list(
-        "name", flat=True
-    )
-    return producer_ids_for_slugs(name[len(PRODUCER_GROUP_PREFIX) :].strip() for name in names)
+    if is_officer(user):
+        return set()  # officers see everything; they act for no single producer
+    return producer_ids_for_slugs(producer_slugs_for(user))
 
 
 def can_manage_orders(user) -> bool:

@@ -1,6 +1,7 @@
 """Thin views: forms in, services out (cart.py, checkout.py, orders.py, payments/)."""
 
 import logging
+import secrets
 
 import stripe
 from django.contrib import messages
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 from cms.templatetags.cms_tags import vnd
 
 from .cart import Cart
-from .checkout import Address, CheckoutError, place_order, price_cart
+from .checkout import Address, CheckoutError, place_order, placed_with, price_cart
 from .forms import CartLineForm, CheckoutForm, TrackOrderForm
 from .models import Order
 from .payments import get_method
@@ -26,6 +27,7 @@ from .permissions import is_officer
 logger = logging.getLogger(__name__)
 
 CHECKOUT_SESSION_KEY = "shop_checkout"
+TOKEN_SESSION_KEY = "shop_checkout_token"
 PLACED_SESSION_KEY = "shop_orders"
 
 
@@ -130,6 +132,7 @@ def checkout(request):
             data = {k: v for k, v in form.cleaned_data.items() if k not in ("commune", "province")}
             data["commune"] = form.cleaned_data["commune"].pk
             request.session[CHECKOUT_SESSION_KEY] = data
+            _review_token(request)
             return redirect("shop:review")
     else:
         form = CheckoutForm(initial=initial, groups=priced.groups)
@@ -144,7 +147,31 @@ def _checkout_data(request, groups):
     return form if form.is_valid() else None
 
 
+def _review_token(request) -> str:
+    """The one-time token of this checkout: one order per token, however often it is sent."""
+    token = request.session.get(TOKEN_SESSION_KEY)
+    if not token:
+        token = request.session[TOKEN_SESSION_KEY] = secrets.token_urlsafe(24)
+    return token
+
+
+def _remember_placed(request, order):
+    placed = list(request.session.get(PLACED_SESSION_KEY) or [])
+    if order.reference not in placed:
+        request.session[PLACED_SESSION_KEY] = (placed + [order.reference])[-20:]
+
+
 def review(request):
+    if request.method == "POST":
+        # A second submit of a review that already placed its order (double tap, second tab,
+        # retry after a dropped connection) lands on that order, whatever the cart holds now.
+        already = placed_with(request.POST.get("checkout_token", ""))
+        if already is not None:
+            _remember_placed(request, already)
+            messages.info(
+                request, _("Đơn %(ref)s đã được đặt trước đó.") % {"ref": already.reference}
+            )
+            return redirect(already.signed_url())
     cart = Cart(request)
     items = cart.items()
     priced = price_cart(items)
@@ -155,7 +182,12 @@ def review(request):
         messages.error(request, _("Vui lòng kiểm tra lại thông tin giao hàng."))
         return redirect("shop:checkout")
     priced = price_cart(items, form.shipping())
+    token = _review_token(request)
     if request.method == "POST":
+        posted = request.POST.get("checkout_token")
+        if posted is not None and posted != token:
+            messages.error(request, _("Trang xác nhận đã cũ: vui lòng xem lại đơn rồi đặt hàng."))
+            return redirect("shop:review")
         data = form.cleaned_data
         try:
             order = place_order(
@@ -171,6 +203,7 @@ def review(request):
                 shipping=form.shipping(),
                 payment_method=data["payment_method"],
                 user=request.user,
+                token=token,
             )
         except CheckoutError as exc:
             for message in exc.messages:
@@ -178,8 +211,8 @@ def review(request):
             return redirect("shop:cart")
         cart.clear()
         request.session.pop(CHECKOUT_SESSION_KEY, None)
-        placed = list(request.session.get(PLACED_SESSION_KEY) or [])
-        request.session[PLACED_SESSION_KEY] = (placed + [order.reference])[-20:]
+        request.session.pop(TOKEN_SESSION_KEY, None)
+        _remember_placed(request, order)
         target = None
         try:
             target = get_method(order.payment_method).start(order, request)
@@ -194,7 +227,9 @@ def review(request):
         )
         return redirect(target or order.signed_url())
     return render(
-        request, "shop/review.html", {"form": form, "priced": priced, "data": form.cleaned_data}
+        request,
+        "shop/review.html",
+        {"form": form, "priced": priced, "data": form.cleaned_data, "checkout_token": token},
     )
 
 
@@ -271,5 +306,9 @@ def stripe_webhook(request):
         event = gateway.construct_event(request.body, request.headers.get("Stripe-Signature"))
     except (ValueError, stripe.SignatureVerificationError):
         return HttpResponseBadRequest("invalid signature")
-    result = gateway.handle_event(event)
+    try:
+        result = gateway.handle_event(event)
+    except gateway.MalformedEvent as exc:
+        logger.warning("Malformed Stripe event: %s", exc)
+        return HttpResponseBadRequest("malformed event")
     return HttpResponse(result)

@@ -5,6 +5,7 @@ VND is a zero-decimal currency in Stripe: amounts are whole đồng, never multi
 
 import datetime
 import logging
+import time
 
 import stripe
 from django.conf import settings
@@ -98,13 +99,33 @@ def refund(order) -> str:
 
 # --- webhook ------------------------------------------------------------------------------
 
+TOLERANCE = stripe.Webhook.DEFAULT_TOLERANCE  # seconds, both ways
 
-def construct_event(payload: bytes, signature: str | None):
+
+class MalformedEvent(ValueError):
+    """Well signed, but not an event this endpoint can read (answered 400, never 500)."""
+
+
+def construct_event(payload: bytes, signature: str | None, *, now: float | None = None):
     """Verify the signature with the endpoint secret and return the event as a plain dict;
-    raises ValueError or stripe.SignatureVerificationError."""
+    raises ValueError or stripe.SignatureVerificationError.
+
+    The SDK refuses timestamps older than the tolerance; a timestamp as far in the future is
+    refused too (a captured signature must not be replayable later)."""
     if not settings.STRIPE_WEBHOOK_SECRET:
         raise ValueError("STRIPE_WEBHOOK_SECRET is not configured")
-    event = stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
+    header = signature or ""
+    stamps = [part[2:] for part in header.split(",") if part.strip().startswith("t=")]
+    now = time.time() if now is None else now
+    try:
+        timestamp = int(stamps[0].strip()) if stamps else None
+    except ValueError:
+        timestamp = None
+    if timestamp is not None and timestamp > now + TOLERANCE:
+        raise stripe.SignatureVerificationError("Timestamp in the future", header, payload)
+    event = stripe.Webhook.construct_event(
+        payload, signature, settings.STRIPE_WEBHOOK_SECRET, tolerance=TOLERANCE
+    )
     return event.to_dict()
 
 
@@ -116,44 +137,117 @@ HANDLED = {
 }
 
 
+def _read(event) -> tuple[str, str, dict]:
+    """(event id, type, session object) of a verified event, or MalformedEvent."""
+    if not isinstance(event, dict):
+        raise MalformedEvent("event is not an object")
+    event_id, event_type = event.get("id"), event.get("type")
+    data = event.get("data")
+    session = data.get("object") if isinstance(data, dict) else None
+    if not isinstance(event_id, str) or not event_id or len(event_id) > 255:
+        raise MalformedEvent("event id missing")
+    if not isinstance(event_type, str) or not event_type or len(event_type) > 100:
+        raise MalformedEvent("event type missing")
+    if not isinstance(session, dict):
+        raise MalformedEvent("event without data.object")
+    metadata = session.get("metadata")
+    if metadata is not None and not isinstance(metadata, dict):
+        raise MalformedEvent("metadata is not an object")
+    for key in ("id", "client_reference_id", "payment_intent", "payment_status", "currency"):
+        value = session.get(key)
+        if value is not None and not isinstance(value, str):
+            raise MalformedEvent(f"{key} is not a string")
+    amount = session.get("amount_total")
+    if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int)):
+        raise MalformedEvent("amount_total is not a whole number")
+    return event_id, event_type, session
+
+
+def payment_mismatch(order, session) -> str | None:
+    """Why a paid Checkout Session does not pay this order (None when it does): the session
+    must be the order's own, for the order's total in whole đồng, in VND."""
+    problems = []
+    if not order.stripe_session_id or session.get("id") != order.stripe_session_id:
+        problems.append(
+            _("phiên %(got)s thay vì %(want)s")
+            % {"got": session.get("id") or "?", "want": order.stripe_session_id or "?"}
+        )
+    if session.get("amount_total") != int(order.total):
+        problems.append(
+            _("số tiền %(got)s thay vì %(want)s")
+            % {"got": session.get("amount_total"), "want": int(order.total)}
+        )
+    if str(session.get("currency") or "").lower() != CURRENCY:
+        problems.append(_("tiền tệ %(got)s thay vì VND") % {"got": session.get("currency") or "?"})
+    return "; ".join(problems) or None
+
+
+def apply_paid_session(order, session, *, note: str) -> str:
+    """A session Stripe reports as paid: mark the order paid when it matches, else record the
+    mismatch and flag the order for an officer. Call with the order locked."""
+    from .. import orders
+
+    problem = payment_mismatch(order, session)
+    if problem:
+        if order.flagged_reason.startswith("Stripe"):
+            return "mismatch"
+        orders.flag(order, f"Stripe: {_('thanh toán không khớp đơn')} — {problem} ({note})")
+        logger.warning("Stripe payment for %s does not match: %s", order.reference, problem)
+        return "mismatch"
+    return "paid" if orders.mark_paid(order, note=note) else "noop"
+
+
 def handle_event(event) -> str:
     """Apply one verified event. The event id is stored (unique) in the same transaction as the
     order change, so replays are no-ops. Transitions only move forward, so events may arrive in
-    any order. Returns a short word for logs and tests."""
+    any order. Returns a short word for logs and tests; raises MalformedEvent."""
     from .. import orders
     from ..models import Order, StripeEvent
 
-    event_type = event["type"]
-    session = event["data"]["object"]
+    event_id, event_type, session = _read(event)
     reference = (session.get("metadata") or {}).get("order_reference") or session.get(
         "client_reference_id"
     )
+    if reference is not None and not isinstance(reference, str):
+        raise MalformedEvent("order reference is not a string")
     try:
         with transaction.atomic():
             order = (
-                Order.objects.select_for_update().filter(reference=reference).first()
+                Order.objects.select_for_update().filter(reference=reference[:20]).first()
                 if reference
                 else None
             )
-            StripeEvent.objects.create(event_id=event["id"], type=event_type, order=order)
+            StripeEvent.objects.create(event_id=event_id, type=event_type, order=order)
             if event_type not in HANDLED or order is None:
                 return "ignored"
             if order.payment_method != Order.Payment.STRIPE:
                 return "ignored"
-            if session.get("payment_intent") and not order.stripe_payment_intent:
-                order.stripe_payment_intent = session["payment_intent"]
+            intent = session.get("payment_intent")
+            if (
+                intent
+                and not order.stripe_payment_intent
+                and session.get("id") == (order.stripe_session_id or None)
+            ):
+                order.stripe_payment_intent = intent[:255]
                 order.save(update_fields=["stripe_payment_intent", "updated_at"])
             paid_now = event_type == "checkout.session.async_payment_succeeded" or (
                 event_type == "checkout.session.completed"
                 and session.get("payment_status") in ("paid", "no_payment_required")
             )
-            if paid_now:
-                return "paid" if orders.mark_paid(order, note=f"Stripe {event['id']}") else "noop"
-            if event_type in ("checkout.session.async_payment_failed", "checkout.session.expired"):
-                if order.is_paid:
-                    return "noop"
-                done = orders.cancel_order(order, note=f"Stripe {event_type} {event['id']}")
-                return "cancelled" if done else "noop"
+            try:
+                if paid_now:
+                    return apply_paid_session(order, session, note=f"Stripe {event_id}")
+                if event_type in (
+                    "checkout.session.async_payment_failed",
+                    "checkout.session.expired",
+                ):
+                    if order.is_paid or session.get("id") != order.stripe_session_id:
+                        return "noop"
+                    done = orders.cancel_order(order, note=f"Stripe {event_type} {event_id}")
+                    return "cancelled" if done else "noop"
+            except orders.TransitionError as exc:
+                logger.warning("Stripe %s for %s refused: %s", event_id, order.reference, exc)
+                return "refused"
             return "noop"
     except IntegrityError:
         return "duplicate"

@@ -180,7 +180,7 @@ def test_farmer_sets_stock_in_one_screen_and_history_records_it():
     page = client.get(reverse("ocop_stock"))
     data = form_values(page.content.decode())
     own = list(variants_for(farmer).values_list("sku", flat=True))
-    assert set(data) == {f"sku-{sku}" for sku in own}
+    assert set(data) == {f"{kind}-{sku}" for sku in own for kind in ("sku", "seen", "was")}
     old = {sku: StockItem.objects.get_or_create(sku=sku)[0].on_hand for sku in own}
     data[f"sku-{own[0]}"] = str(old[own[0]] + 7)
     response = client.post(reverse("ocop_stock"), data)

@@ -91,10 +91,10 @@ def test_producer_ships_only_its_own_part(setup):
     part_b = order.shipments.get(producer_id=b.page.producer_id)
     url = f"/admin/shop/orders/{order.reference}/"
     client = client_for(farmer_a)
-    client.post(url, {"action": "ship_status", "part": part_b.pk, "status": "shipped"})
+    client.post(url, {"action": "part_shipped", "part": part_b.pk})
     part_b.refresh_from_db()
     assert part_b.status == "pending"
-    client.post(url, {"action": "ship_status", "part": part_a.pk, "status": "shipped"})
+    client.post(url, {"action": "part_shipped", "part": part_a.pk})
     part_a.refresh_from_db()
     assert part_a.status == "shipped"
     assert part_a.history.get().user == farmer_a

@@ -3,11 +3,10 @@
 import pytest
 from django.core import mail
 
-from products.stock import set_on_hand
+from products.stock import InsufficientStock, consume, release, reserve, set_on_hand
 from shop import orders
 from shop.checkout import CheckoutError, place_order, shipping_fee
 from shop.models import REFERENCE_ALPHABET, Order, OrderLine, OrderShipment, OrderStatusChange
-from shop.stock import InsufficientStock, consume, release, reserve
 
 from .conftest import address, stock
 

@@ -11,6 +11,7 @@ import datetime
 import stripe
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.utils import timezone
 
 from shop import orders
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             status=Order.Status.PENDING_PAYMENT,
             created_at__lt=card_cutoff,
         ):
-            state = None
+            state = session = None
             if order.stripe_session_id and settings.STRIPE_SECRET_KEY:
                 try:
                     session = stripe_gateway.client().v1.checkout.sessions.retrieve(
@@ -44,7 +45,12 @@ class Command(BaseCommand):
                     self.stderr.write(f"{order.reference}: {exc}")
                     continue
             if state == ("complete", "paid"):
-                paid += orders.mark_paid(order, note="Stripe (đối soát)")
+                with transaction.atomic():
+                    locked = Order.objects.select_for_update().get(pk=order.pk)
+                    result = stripe_gateway.apply_paid_session(
+                        locked, session.to_dict(), note="Stripe (đối soát)"
+                    )
+                paid += result == "paid"
             elif state is None or state[0] == "expired":
                 cancelled += orders.cancel_order(order, note="Hết hạn thanh toán thẻ")
         hold = datetime.timedelta(hours=settings.SHOP_TRANSFER_HOLD_HOURS)
