@@ -6,6 +6,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from cms.visibility import public, site_for
+
 
 class HomePage(Page):
     hero_title = models.CharField(_("tiêu đề lớn"), max_length=200, blank=True)
@@ -24,20 +26,17 @@ class HomePage(Page):
         from tours.models import TourIndexPage, TourSitePage
 
         context = super().get_context(request, *args, **kwargs)
-        live = ProductPage.objects.live().public()
+        site = site_for(request)
+        live = public(ProductPage, site)
         featured = live.filter(featured=True).order_by("-ocop_stars", "title")[:8]
         if not featured:
             featured = live.order_by("-ocop_stars", "-first_published_at")[:8]
         context.update(
             featured_products=product_cards(featured),
-            producers=ProducerPage.objects.live()
-            .public()
+            producers=public(ProducerPage, site)
             .select_related("commune", "logo")
             .order_by("-first_published_at")[:6],
-            tour_sites=TourSitePage.objects.live()
-            .public()
-            .select_related("commune")
-            .order_by("title")[:6],
+            tour_sites=public(TourSitePage, site).select_related("commune").order_by("title")[:6],
             # Ordering by the subclass key lets the database start from the (tiny) subclass table
             # instead of walking every page in tree order.
             catalogue_page=ProductIndexPage.objects.live().order_by("pk").first(),

@@ -6,6 +6,8 @@ products.stock.
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
@@ -36,6 +38,25 @@ class StockAccessMixin:
         if not can_manage_stock(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+class FirstPasswordView(WagtailAdminTemplateMixin, FormView):
+    """The first-login password change: old password, new password twice — nothing else, so a
+    producer without an email address (or a name) can always complete it, on a phone too."""
+
+    page_title = gettext_lazy("Đổi mật khẩu tạm")
+    header_icon = "key"
+    template_name = "products/admin/first_password.html"
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        form.save()  # set_password + save: the validator clears the first-login flag
+        update_session_auth_hash(self.request, form.user)
+        messages.success(self.request, _("Đã đổi mật khẩu. Chào mừng bạn!"))
+        return redirect("wagtailadmin_home")
 
 
 class OnboardingView(OfficerRequiredMixin, WagtailAdminTemplateMixin, FormView):

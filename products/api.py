@@ -11,7 +11,9 @@ from django.db.models import Q
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import GroupCollectionPermission
 
-from .models import ProducerPage, ProductImage
+from cms.visibility import public
+
+from .models import ProducerPage, ProductImage, ProductPage
 from .roles import PRODUCER_GROUP_PREFIX
 
 
@@ -20,8 +22,8 @@ def published_images_filter() -> Q:
         group__name__startswith=PRODUCER_GROUP_PREFIX,
         permission__in=Permission.objects.filter(codename="add_image"),
     ).values("collection_id")
-    on_live_products = ProductImage.objects.filter(page__live=True).values("image_id")
-    live_logos = ProducerPage.objects.live().filter(logo__isnull=False).values("logo_id")
+    on_live_products = ProductImage.objects.filter(page__in=public(ProductPage)).values("image_id")
+    live_logos = public(ProducerPage).filter(logo__isnull=False).values("logo_id")
     return (
         ~Q(collection__in=producer_collections) | Q(pk__in=on_live_products) | Q(pk__in=live_logos)
     )

@@ -10,6 +10,8 @@ from django import forms
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
+from cms.visibility import public
+
 from .models import OcopCategory, ProductImage, ProductPage, ProductVariant
 from .reference import Commune
 from .stock import in_stock_condition
@@ -92,14 +94,14 @@ def product_cards(queryset):
     )
 
 
-def search_catalogue(params) -> CatalogueResult:
-    """Filter and sort live products from request GET parameters."""
+def search_catalogue(params, site=None) -> CatalogueResult:
+    """Filter and sort public products (of `site`, when given) from request GET parameters."""
     form = CatalogueFilterForm(params)
     form.is_valid()  # Invalid fields are dropped; the rest still filter.
     data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", [], False)}
     errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
 
-    products = ProductPage.objects.live().public()
+    products = public(ProductPage, site)
     if text := data.get("q"):
         products = products.filter(Q(title__icontains=text) | Q(name_en__icontains=text))
     if group := data.get("group"):

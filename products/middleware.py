@@ -5,10 +5,12 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from .passwords import must_change_password
+
 
 class FirstLoginPasswordMiddleware:
-    """Admin requests of a user whose password is still the one set at onboarding are
-    redirected to the account page, where Wagtail's password form lives."""
+    """Admin requests of a user still flagged to change the temporary password set at
+    onboarding (products.passwords) go to the first-login password form."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -24,22 +26,14 @@ class FirstLoginPasswordMiddleware:
         return self.get_response(request)
 
     def _check(self, request, user):
-        from .models import FirstLoginPassword
-
-        flag = FirstLoginPassword.objects.filter(user=user).first()
-        if flag is None:
-            return None
-        if flag.initial_password != user.password:
-            flag.delete()  # changed: never ask again
-            return None
-        allowed = {
-            reverse("wagtailadmin_account"),
-            reverse("wagtailadmin_logout"),
-            reverse("wagtailadmin_login"),
-        }
+        target = reverse("ocop_first_password")
+        allowed = {target, reverse("wagtailadmin_logout"), reverse("wagtailadmin_login")}
+        admin_root = reverse("wagtailadmin_home")
         if request.path in allowed or request.path.startswith(
-            (reverse("wagtailadmin_home") + "jsi18n", reverse("wagtailadmin_home") + "sprite")
+            (admin_root + "jsi18n", admin_root + "sprite")
         ):
             return None
+        if not must_change_password(user):
+            return None
         messages.warning(request, _("Vui lòng đổi mật khẩu tạm trước khi bắt đầu."))
-        return redirect(reverse("wagtailadmin_account") + "#password")
+        return redirect(target)

@@ -22,6 +22,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms.visibility import public, site_for
+
 from .panels import product_content_panels
 from .reference import Commune, LegacyCommuneName, OcopCategory  # noqa: F401  (re-exported)
 from .serializers import (
@@ -47,8 +49,7 @@ class ProducerIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["producers"] = (
-            ProducerPage.objects.child_of(self)
-            .live()
+            public(ProducerPage.objects.child_of(self))
             .select_related("commune", "logo")
             .annotate(product_count=models.Count("products", distinct=True))
             .order_by("title")
@@ -123,7 +124,7 @@ class ProducerPage(Page):
         from .catalogue import product_cards
 
         context = super().get_context(request, *args, **kwargs)
-        context["products"] = product_cards(ProductPage.objects.live().filter(producer=self))
+        context["products"] = product_cards(public(ProductPage.objects.filter(producer=self)))
         return context
 
 
@@ -442,7 +443,7 @@ class ProductIndexPage(Page):
         from .catalogue import search_catalogue
 
         context = super().get_context(request, *args, **kwargs)
-        result = search_catalogue(request.GET)
+        result = search_catalogue(request.GET, site_for(request))
         paginator = Paginator(result.products, settings.CATALOGUE_PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
         query = request.GET.copy()
@@ -460,8 +461,9 @@ class ProductIndexPage(Page):
 class FirstLoginPassword(models.Model):
     """A login created by an officer for someone else: it must change its password first.
 
-    Holds the password hash set at onboarding; while the user's hash is unchanged, the admin
-    sends them to the password form (see products.middleware).
+    The row is the flag: while it exists the admin sends the user to the first-login password
+    form (products.middleware); a real password change removes it (products.passwords). It
+    keeps the temporary password's hash only to refuse that password as the new one.
     """
 
     user = models.OneToOneField(

@@ -1,14 +1,17 @@
 """The purchasable-variant interface: the only door through which the shop reads the catalogue.
 
 The shop asks by SKU and gets plain, immutable records (title, variant label, unit price in whole
-đồng, producer, stock available right now). Only variants of live product pages are purchasable.
+đồng, producer, stock available right now). Only variants of public product pages
+(cms.visibility) are purchasable.
 The shop never imports products.models; products never imports the shop.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .models import ProducerPage, ProductVariant
+from cms.visibility import public
+
+from .models import ProducerPage, ProductPage, ProductVariant
 from .stock import availability
 
 
@@ -36,7 +39,9 @@ def get_purchasables(skus: Iterable[str]) -> dict[str, Purchasable]:
     if not skus:
         return {}
     variants = (
-        ProductVariant.objects.filter(sku__in=skus, page__live=True, page__producer__isnull=False)
+        ProductVariant.objects.filter(
+            sku__in=skus, page__in=public(ProductPage), page__producer__isnull=False
+        )
         .select_related("page", "page__producer")
         .only(
             "sku",

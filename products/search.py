@@ -12,6 +12,7 @@ from wagtail.signals import page_published
 
 from cms.language import english_ui
 from cms.search.registry import SearchDocument, register, schedule_update
+from cms.visibility import public
 
 from .models import ProducerPage, ProductPage
 from .reference import OcopCategory
@@ -26,8 +27,7 @@ class ProductDocument(SearchDocument):
 
     def get_queryset(self):
         return (
-            ProductPage.objects.live()
-            .public()
+            public(ProductPage)
             .select_related("category__parent", "origin_commune", "producer")
             .prefetch_related("origin_commune__legacy_names")
             .annotate(has_stock=in_stock_condition())

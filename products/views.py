@@ -4,7 +4,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
 
-from .models import TraceabilityBatch
+from cms.visibility import public
+
+from .models import ProductPage, TraceabilityBatch
 from .qr import qr_svg
 
 
@@ -14,7 +16,7 @@ def _public_batch(code):
             "product__producer__commune", "product__origin_commune", "product__category"
         ).prefetch_related("certifications"),
         code=code,
-        product__live=True,
+        product__in=public(ProductPage),
     )
 
 

@@ -20,6 +20,11 @@ def register_admin_urls():
         path("ocop/chu-the/moi/", admin_views.OnboardingView.as_view(), name="ocop_onboard"),
         path("ocop/ton-kho/", admin_views.StockView.as_view(), name="ocop_stock"),
         path(
+            "ocop/doi-mat-khau/",
+            admin_views.FirstPasswordView.as_view(),
+            name="ocop_first_password",
+        ),
+        path(
             "ocop/ton-kho/lich-su/",
             admin_views.StockHistoryView.as_view(),
             name="ocop_stock_history",

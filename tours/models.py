@@ -20,6 +20,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms.visibility import public
 from products.models import Commune
 from products.serializers import CommuneSerializer
 
@@ -39,7 +40,7 @@ class TourIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["sites"] = (
-            TourSitePage.objects.child_of(self).live().select_related("commune").order_by("title")
+            public(TourSitePage.objects.child_of(self)).select_related("commune").order_by("title")
         )
         return context
 
@@ -138,9 +139,9 @@ class TourSitePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["tours"] = VirtualTourPage.objects.child_of(self).live().order_by("path")
-        context["producers"] = self.related_producers.live().select_related("commune")
-        context["products"] = self.related_products.live().order_by("title")
+        context["tours"] = public(VirtualTourPage.objects.child_of(self)).order_by("path")
+        context["producers"] = public(self.related_producers.all()).select_related("commune")
+        context["products"] = public(self.related_products.all()).order_by("title")
         return context
 
 

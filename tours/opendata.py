@@ -15,6 +15,7 @@ from collections import defaultdict
 
 from django.db.models import Max
 
+from cms.visibility import public
 from products.models import ProducerPage, ProductPage
 
 from .models import TourSitePage
@@ -74,16 +75,16 @@ def _coord(value: float) -> float:
 
 
 def live_sites():
-    return TourSitePage.objects.live().select_related("commune").order_by("title")
+    return public(TourSitePage).select_related("commune").order_by("title")
 
 
 def live_producers():
-    return ProducerPage.objects.live().select_related("commune").order_by("title")
+    return public(ProducerPage).select_related("commune").order_by("title")
 
 
 def live_products():
     return (
-        ProductPage.objects.live()
+        public(ProductPage)
         .select_related("category__parent", "origin_commune", "producer")
         .order_by("title")
     )
@@ -92,7 +93,7 @@ def live_products():
 def producer_groups() -> dict[int, set[str]]:
     """OCOP group codes (I–VI) of each producer's live products."""
     groups: dict[int, set[str]] = defaultdict(set)
-    rows = ProductPage.objects.live().values_list(
+    rows = public(ProductPage).values_list(
         "producer_id", "category__code", "category__parent__code"
     )
     for producer_id, code, parent_code in rows:
@@ -106,14 +107,14 @@ def site_groups(sites) -> dict[int, set[str]]:
     by_producer = producer_groups()
     groups: dict[int, set[str]] = defaultdict(set)
     through_products = TourSitePage.related_products.through.objects.filter(
-        toursitepage__in=sites, productpage__live=True
+        toursitepage__in=sites, productpage__in=public(ProductPage)
     ).values_list(
         "toursitepage_id", "productpage__category__code", "productpage__category__parent__code"
     )
     for site_id, code, parent_code in through_products:
         groups[site_id].add(parent_code or code)
     through_producers = TourSitePage.related_producers.through.objects.filter(
-        toursitepage__in=sites
+        toursitepage__in=sites, producerpage__in=public(ProducerPage)
     ).values_list("toursitepage_id", "producerpage_id")
     for site_id, producer_id in through_producers:
         groups[site_id] |= by_producer.get(producer_id, set())
@@ -260,7 +261,7 @@ def last_modified(*models) -> datetime.datetime | None:
     """
     stamps = []
     for model in models:
-        stamp = model.objects.live().aggregate(m=Max("last_published_at"))["m"]
+        stamp = public(model).aggregate(m=Max("last_published_at"))["m"]
         if stamp:
             stamps.append(stamp)
     return max(stamps) if stamps else None

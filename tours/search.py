@@ -4,6 +4,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from cms.search.registry import SearchDocument, register
+from cms.visibility import public
 
 from .models import TourSitePage
 
@@ -16,10 +17,7 @@ class TourSiteDocument(SearchDocument):
 
     def get_queryset(self):
         return (
-            TourSitePage.objects.live()
-            .public()
-            .select_related("commune")
-            .prefetch_related("commune__legacy_names")
+            public(TourSitePage).select_related("commune").prefetch_related("commune__legacy_names")
         )
 
     def to_document(self, page: TourSitePage) -> dict:

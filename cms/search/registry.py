@@ -44,7 +44,9 @@ class SearchDocument:
         """Every object that belongs in the index (live and public for pages)."""
         queryset = self.model._default_manager.all()
         if hasattr(queryset, "live"):
-            queryset = queryset.live().public()
+            from cms.visibility import public
+
+            queryset = public(queryset)
         return queryset
 
     def to_document(self, obj) -> dict:  # pragma: no cover - abstract

@@ -4,6 +4,7 @@ from babel.numbers import format_currency
 from django import template
 
 from cms.language import localized
+from cms.visibility import public, site_for
 
 register = template.Library()
 
@@ -20,12 +21,8 @@ def vnd(amount) -> str:
 def footer_pages(context):
     from cms.models import StandardPage
 
-    request = context.get("request")
-    site_root = getattr(getattr(request, "site", None), "root_page", None)
-    pages = StandardPage.objects.live().public().in_menu()
-    if site_root is not None:
-        pages = pages.descendant_of(site_root)
-    return pages.order_by("path")
+    site = site_for(context.get("request"))
+    return public(StandardPage, site).in_menu().order_by("path")
 
 
 @register.simple_tag(takes_context=True)

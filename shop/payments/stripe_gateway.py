@@ -4,6 +4,7 @@ VND is a zero-decimal currency in Stripe: amounts are whole đồng, never multi
 """
 
 import datetime
+import json
 import logging
 import time
 
@@ -123,10 +124,18 @@ def construct_event(payload: bytes, signature: str | None, *, now: float | None 
         timestamp = None
     if timestamp is not None and timestamp > now + TOLERANCE:
         raise stripe.SignatureVerificationError("Timestamp in the future", header, payload)
-    event = stripe.Webhook.construct_event(
-        payload, signature, settings.STRIPE_WEBHOOK_SECRET, tolerance=TOLERANCE
+    if isinstance(payload, bytes):
+        payload = payload.decode("utf-8", errors="replace")
+    stripe.WebhookSignature.verify_header(
+        payload, header, settings.STRIPE_WEBHOOK_SECRET, tolerance=TOLERANCE
     )
-    return event.to_dict()
+    try:
+        event = json.loads(payload)
+    except ValueError as exc:
+        raise MalformedEvent("not JSON") from exc
+    if not isinstance(event, dict):
+        raise MalformedEvent("event is not an object")
+    return event
 
 
 HANDLED = {

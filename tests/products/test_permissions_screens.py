@@ -117,29 +117,69 @@ def test_farmer_cannot_onboard():
     assert not ProducerPage.objects.filter(slug="htx-mat-ong-soc-son-thu-nghiem").exists()
 
 
+def _change_first_password(client, old, new):
+    return client.post(
+        reverse("ocop_first_password"),
+        {"old_password": old, "new_password1": new, "new_password2": new},
+    )
+
+
 def test_first_login_must_change_password():
     onboard(_client(login("officer")))
     client = Client()
     assert client.login(username="htx-mat-ong-soc-son-thu-nghiem", password=TEMP_PASSWORD)
-    response = client.get(reverse("wagtailadmin_explore_root"))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("wagtailadmin_account"))
-    account = client.get(reverse("wagtailadmin_account"))
-    assert account.status_code == 200
-    data = form_values(account.content.decode())
-    data.update(
-        {
-            "password-old_password": TEMP_PASSWORD,
-            "password-new_password1": NEW_PASSWORD,
-            "password-new_password2": NEW_PASSWORD,
-        }
-    )
-    response = client.post(reverse("wagtailadmin_account"), data)
+    for url in (reverse("wagtailadmin_explore_root"), reverse("wagtailadmin_account")):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("ocop_first_password")
+    form = client.get(reverse("ocop_first_password"))
+    assert form.status_code == 200 and "Đổi mật khẩu tạm" in form.content.decode()
+    response = _change_first_password(client, TEMP_PASSWORD, NEW_PASSWORD)
     assert response.status_code == 302, response.content.decode()[:3000]
-    assert client.get(reverse("wagtailadmin_home")).status_code == 200
+    assert client.get(reverse("wagtailadmin_home")).status_code == 200  # still signed in
     assert not FirstLoginPassword.objects.filter(user__username="htx-mat-ong-soc-son-thu-nghiem")
     fresh = Client()
     assert fresh.login(username="htx-mat-ong-soc-son-thu-nghiem", password=NEW_PASSWORD)
+
+
+def test_first_login_new_password_must_differ_from_the_temporary_one():
+    onboard(_client(login("officer")))
+    client = Client()
+    assert client.login(username="htx-mat-ong-soc-son-thu-nghiem", password=TEMP_PASSWORD)
+    response = _change_first_password(client, TEMP_PASSWORD, TEMP_PASSWORD)
+    assert response.status_code == 200
+    assert "Mật khẩu mới phải khác mật khẩu tạm" in response.content.decode()
+    assert FirstLoginPassword.objects.filter(user__username="htx-mat-ong-soc-son-thu-nghiem")
+
+
+def test_first_login_without_an_email_can_still_change_it():
+    onboard(_client(login("officer")), email="")
+    user = get_user_model().objects.get(username="htx-mat-ong-soc-son-thu-nghiem")
+    assert user.email == ""
+    client = Client()
+    assert client.login(username=user.username, password=TEMP_PASSWORD)
+    assert _change_first_password(client, TEMP_PASSWORD, NEW_PASSWORD).status_code == 302
+    assert not FirstLoginPassword.objects.filter(user=user).exists()
+    assert client.get(reverse("wagtailadmin_home")).status_code == 200
+
+
+def test_first_login_flag_survives_a_password_rehash(settings):
+    """Django re-hashes a password at login when the preferred hasher changes; that is not a
+    password change and must not lift the first-login requirement."""
+    onboard(_client(login("officer")))
+    user = get_user_model().objects.get(username="htx-mat-ong-soc-son-thu-nghiem")
+    old_hash = user.password
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+    ]
+    client = Client()
+    assert client.login(username=user.username, password=TEMP_PASSWORD)
+    user.refresh_from_db()
+    assert user.password != old_hash and user.password.startswith("pbkdf2_sha256$")  # re-hashed
+    assert FirstLoginPassword.objects.filter(user=user).exists()
+    response = client.get(reverse("wagtailadmin_home"))
+    assert response.status_code == 302 and response["Location"] == reverse("ocop_first_password")
 
 
 def test_demo_logins_do_not_need_a_password_change(demo_password):

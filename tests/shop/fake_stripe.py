@@ -45,6 +45,8 @@ class FakeStripe:
         self.by_key: dict[str, tuple[int, dict]] = {}
         self.counter = itertools.count(1)
         self.lock = threading.Lock()
+        self.refund_error: str | None = None  # set: refunds answer this error
+        self.on_refund = None  # called (in the server thread) when a refund arrives
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -78,7 +80,19 @@ class FakeStripe:
                         return self._reply(*fake.by_key[key])
                     if self.path == "/v1/checkout/sessions":
                         result = (200, fake._create_session(form))
+                    elif self.path == "/v1/refunds" and fake.refund_error:
+                        result = (
+                            400,
+                            {
+                                "error": {
+                                    "type": "invalid_request_error",
+                                    "message": fake.refund_error,
+                                }
+                            },
+                        )
                     elif self.path == "/v1/refunds":
+                        if fake.on_refund:
+                            fake.on_refund(form)
                         result = (200, fake._create_refund(form))
                     else:
                         result = (

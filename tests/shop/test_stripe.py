@@ -242,3 +242,139 @@ def test_unconfirmed_transfer_released_after_hold(two_variants, settings):
     call_command("shop_release_stale")
     order.refresh_from_db()
     assert order.status == Order.Status.CANCELLED and not order.stock_reserved
+
+
+# --- events checked against the order (issue 10) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "change,why",
+    [
+        ({"amount_total": 1000}, "số tiền 1000"),
+        ({"currency": "usd"}, "tiền tệ usd"),
+        ({"id": "cs_test_someone_else"}, "phiên cs_test_someone_else"),
+    ],
+)
+def test_paid_session_that_does_not_match_is_flagged_not_paid(card_order, change, why):
+    order, _session = card_order
+    session = paid_session(order, **change)
+    response = post_event(Client(), "evt_mismatch", "checkout.session.completed", session)
+    assert response.status_code == 200 and response.content == b"mismatch"
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING_PAYMENT and not order.is_paid
+    assert why in order.flagged_reason
+    assert StripeEvent.objects.filter(event_id="evt_mismatch").exists()  # recorded
+    assert order.history.filter(note__contains=why).exists()
+    # The same event again changes nothing more; a matching one still pays.
+    post_event(Client(), "evt_mismatch", "checkout.session.completed", session)
+    assert order.history.filter(note__contains=why).count() == 1
+    post_event(Client(), "evt_ok", "checkout.session.completed", paid_session(order))
+    order.refresh_from_db()
+    assert order.is_paid
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "[]",
+        '"just a string"',
+        '{"id": "evt_x", "type": "checkout.session.completed"}',
+        '{"id": "evt_x", "type": "checkout.session.completed", "data": []}',
+        '{"id": "evt_x", "type": "checkout.session.completed", "data": {"object": "cs_1"}}',
+        '{"id": 5, "type": "checkout.session.completed", "data": {"object": {}}}',
+        '{"id": "evt_x", "type": "checkout.session.completed", "data": {"object": '
+        '{"metadata": "DH123"}}}',
+        '{"id": "evt_x", "type": "checkout.session.completed", "data": {"object": '
+        '{"client_reference_id": ["DH"]}}}',
+        '{"id": "evt_x", "type": "checkout.session.completed", "data": {"object": '
+        '{"amount_total": "1000"}}}',
+    ],
+)
+def test_well_signed_but_malformed_events_answer_400(card_order, payload):
+    order, _session = card_order
+    response = Client().post(
+        WEBHOOK,
+        payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=sign(payload, SECRET),
+    )
+    assert response.status_code == 400
+    order.refresh_from_db()
+    assert not order.is_paid
+
+
+def test_signatures_from_the_future_are_refused_like_stale_ones(card_order):
+    import time
+
+    order, _session = card_order
+    payload = event("evt_time", "checkout.session.completed", paid_session(order))
+    for stamp in (int(time.time()) + 3600, int(time.time()) - 3600):
+        response = Client().post(
+            WEBHOOK,
+            payload,
+            content_type="application/json",
+            HTTP_STRIPE_SIGNATURE=sign(payload, SECRET, timestamp=stamp),
+        )
+        assert response.status_code == 400
+    order.refresh_from_db()
+    assert not order.is_paid and not StripeEvent.objects.exists()
+    near = int(time.time()) + 30  # clock skew within the tolerance is fine
+    response = Client().post(
+        WEBHOOK,
+        payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=sign(payload, SECRET, timestamp=near),
+    )
+    assert response.content == b"paid"
+
+
+def test_card_payment_after_expiry_is_flagged_for_refund_not_reopened(card_order, two_variants):
+    order, _session = card_order
+    expired = paid_session(order, payment_status="unpaid", status="expired")
+    assert post_event(Client(), "evt_e", "checkout.session.expired", expired).content == (
+        b"cancelled"
+    )
+    reserved = StockItem.objects.get(sku=two_variants[0].sku).reserved
+    assert post_event(Client(), "evt_late", "checkout.session.completed", paid_session(order))
+    order.refresh_from_db()
+    assert order.status == Order.Status.CANCELLED and order.is_paid
+    assert "cần hoàn tiền" in order.flagged_reason
+    assert StockItem.objects.get(sku=two_variants[0].sku).reserved == reserved
+
+
+def test_refund_calls_stripe_outside_the_order_lock_and_records_it(
+    card_order, fake_stripe, monkeypatch
+):
+    from django.db import connection
+
+    import shop.payments.stripe_gateway as gateway
+
+    order, _session = card_order
+    post_event(Client(), "evt_p2", "checkout.session.completed", paid_session(order))
+    order.refresh_from_db()
+    depth = len(connection.atomic_blocks)  # the test's own transaction
+    seen = []
+    real = gateway.refund
+
+    def spy(o):
+        seen.append(len(connection.atomic_blocks))  # none of refund_order's is open
+        return real(o)
+
+    monkeypatch.setattr(gateway, "refund", spy)
+    assert orders.refund_order(order, note="khách trả hàng")
+    assert seen == [depth]
+    order.refresh_from_db()
+    assert order.status == Order.Status.REFUNDED and order.stripe_refund_id.startswith("re_test_")
+    assert order.history.filter(note__contains=order.stripe_refund_id).exists()
+
+
+def test_failed_card_refund_changes_nothing_and_says_which_step_failed(card_order, fake_stripe):
+    order, _session = card_order
+    post_event(Client(), "evt_p3", "checkout.session.completed", paid_session(order))
+    fake_stripe.refund_error = "Charge already refunded"
+    with pytest.raises(orders.TransitionError) as exc:
+        orders.refund_order(order)
+    assert "Hoàn tiền" in str(exc.value) and "Charge already refunded" in str(exc.value)
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID and not order.stripe_refund_id
+    assert order.history.filter(note__contains="Charge already refunded").exists()

@@ -28,7 +28,7 @@ import threading
 from collections import OrderedDict
 
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ..models import IndexedDocument, IndexState, SearchTerm
 from ..query import (
@@ -591,7 +591,9 @@ class DatabaseEngine:
         and refining do not rescan the matches. Any index change bumps the version."""
         if not FACET_CACHE_SIZE:
             return self._facets(match, filters, query, type_labels)
-        key = (version, match, repr(sorted(filters.items())), query.communes)
+        # Labels (document types, OCOP groups) are in the UI language: part of the key.
+        language = translation.get_language() or ""
+        key = (version, language, match, repr(sorted(filters.items())), query.communes)
         with _facet_lock:
             hit = _facet_cache.get(key)
             if hit is not None:

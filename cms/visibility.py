@@ -1,0 +1,33 @@
+"""What the public may see: one rule for every public surface.
+
+A page is public when it is live, not inside a section with a view restriction (password,
+login, groups — on the page itself or on an ancestor) and, when a site is given, inside that
+site's tree. Listings, the producer index, batch pages, open data, the map, JSON-LD, what the
+shop may sell, the public API and the search index all ask here, so a password-protected
+product can never leak through one of them. Knows no domain model.
+"""
+
+from django.db.models import QuerySet
+from wagtail.models import Page, Site
+
+
+def public(queryset: QuerySet, site: Site | None = None) -> QuerySet:
+    """The public pages of a page queryset (or of a page model's default manager)."""
+    if isinstance(queryset, type) and issubclass(queryset, Page):
+        queryset = queryset.objects.all()
+    queryset = queryset.live().public()
+    if site is not None:
+        queryset = queryset.descendant_of(site.root_page, inclusive=True)
+    return queryset
+
+
+def is_public(page: Page, site: Site | None = None) -> bool:
+    """The same rule for one page."""
+    return public(Page.objects.filter(pk=page.pk), site).exists()
+
+
+def site_for(request) -> Site | None:
+    """The site a request is for (Wagtail 8 no longer sets request.site)."""
+    if request is None:
+        return None
+    return Site.find_for_request(request)
