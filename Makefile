@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DEMO_PASSWORD ?= ocop-demo-2025
 PYTEST_ARGS ?=
+PYTEST_WORKERS ?= 2
 
 .PHONY: run test lint format install install-dev migrate seed bench messages clean-venv browsers
 
@@ -39,7 +40,7 @@ run: seed
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install-dev
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
