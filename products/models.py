@@ -24,6 +24,7 @@ from wagtail.search import index
 
 from cms.visibility import public, site_for
 
+from .forms import ProductPageForm
 from .panels import product_content_panels
 from .reference import Commune, LegacyCommuneName, OcopCategory  # noqa: F401  (re-exported)
 from .serializers import (
@@ -176,6 +177,7 @@ class ProductPage(Page):
     min_price = models.PositiveBigIntegerField(null=True, editable=False, db_index=True)
 
     content_panels = product_content_panels()  # products/panels.py: the farmer's order
+    base_form_class = ProductPageForm  # products/forms.py: SKUs, ASCII slug, stock per variant
     search_fields = Page.search_fields + [
         index.SearchField("name_en"),
         index.SearchField("summary"),
@@ -303,8 +305,12 @@ class ProductVariant(Orderable):
     weight_grams = models.PositiveIntegerField(_("khối lượng (g)"), null=True, blank=True)
 
     panels = [
-        FieldRowPanel([FieldPanel("label"), FieldPanel("sku")]),
-        FieldRowPanel([FieldPanel("price"), FieldPanel("weight_grams")]),
+        FieldRowPanel([FieldPanel("label"), FieldPanel("price")]),
+        # "stock" and "stock_seen" are products.forms.VariantForm fields, not model fields:
+        # stock is written through products.stock, never into the page revision.
+        FieldRowPanel([FieldPanel("stock"), FieldPanel("weight_grams")]),
+        FieldPanel("stock_seen"),
+        FieldPanel("sku"),
     ]
 
     class Meta(Orderable.Meta):

@@ -19,6 +19,33 @@ from wagtail.admin.panels import (
 CERTIFY_PERMISSION = "products.certify_ocop"
 
 
+class VariantsPanel(InlinePanel):
+    """The variant rows with products.forms.VariantForm (units on hand beside the price, SKU
+    optional), so a new product goes live with its stock."""
+
+    def get_form_options(self):
+        from wagtail.admin.panels.base import get_form_for_model
+
+        from .forms import VariantForm
+
+        options = super().get_form_options()
+        formset = options["formsets"][self.relation_name]
+        extra = {}
+        deferred = getattr(
+            getattr(formset.get("form"), "Meta", None), "defer_required_on_fields", None
+        )
+        if deferred:
+            extra["defer_required_on_fields"] = deferred
+        formset["form"] = get_form_for_model(
+            self.db_field.related_model,
+            form_class=VariantForm,
+            fields=formset["fields"],
+            widgets=formset["widgets"],
+            **extra,
+        )
+        return options
+
+
 class ReadOnlyUnlessPermittedPanel(FieldPanel):
     """A read-only view of a field, shown only to users *without* `permission_to_edit`
     (those with it get the editable FieldPanel for the same field)."""
@@ -76,12 +103,12 @@ def product_content_panels() -> list:
             ),
             min_num=0,
         ),
-        InlinePanel(
+        VariantsPanel(
             "variants",
-            label=_("Quy cách và giá"),
+            label=_("Quy cách, giá và tồn kho"),
             help_text=_(
-                "Mỗi dòng là một cách bán: ví dụ Hộp 100 g giá 150000. "
-                "Giá ghi số nguyên, đơn vị đồng. Số lượng tồn kho cập nhật ở mục “Tồn kho”."
+                "Mỗi dòng là một cách bán: ví dụ Hộp 100 g giá 150000, đang có 12 hộp. "
+                "Giá ghi số nguyên, đơn vị đồng. Mã SKU để trống thì hệ thống tự đặt."
             ),
             min_num=1,
         ),

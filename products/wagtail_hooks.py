@@ -3,6 +3,7 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.action_menu import SubmitForModerationMenuItem
 from wagtail.admin.menu import MenuItem
 from wagtail.signals import page_published
 from wagtail.snippets.models import register_snippet
@@ -180,3 +181,55 @@ def _producer_published(sender, instance, **kwargs):
 
 
 page_published.connect(_producer_published, sender=ProducerPage, dispatch_uid="ocop-group-slug")
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def write_stock_typed_in_the_product_form(request, page):
+    """The units on hand typed beside each variant (products.forms) go through the stock
+    service once the page is saved — never into the revision."""
+    changes = getattr(page, "_stock_changes", None)
+    if not changes:
+        return
+    from django.contrib import messages
+
+    from .stock import StockConflict, set_many
+
+    try:
+        set_many(changes, user=request.user, reason="Biểu mẫu sản phẩm")
+    except StockConflict as conflict:
+        messages.warning(
+            request,
+            _(
+                "Chưa cập nhật tồn kho của %(skus)s: vừa có đơn hàng hoặc người khác thay đổi. "
+                "Hãy kiểm tra lại ở mục Tồn kho."
+            )
+            % {"skus": ", ".join(c.sku for c in conflict.conflicts)},
+        )
+    except ValueError as error:
+        messages.error(request, str(error))
+
+
+class SendForReviewMenuItem(SubmitForModerationMenuItem):
+    """Wagtail's submit-to-workflow action, labelled the way a farmer says it."""
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        page = context.get("page")
+        state = page.current_workflow_state if page else None
+        if state and state.status == state.STATUS_NEEDS_CHANGES:
+            context["label"] = _("Gửi duyệt lại")
+        else:
+            context["label"] = _("Gửi duyệt")
+        return context
+
+
+@hooks.register("construct_page_action_menu")
+def send_for_review_first(menu_items, request, context):
+    """A farmer cannot publish: its main button is "Gửi duyệt" (send for review), with
+    "Lưu nháp" (save draft) second — not a draft button with the review hidden in a menu."""
+    submit = next((i for i in menu_items if isinstance(i, SubmitForModerationMenuItem)), None)
+    if submit is None or any(getattr(i, "name", "") == "action-publish" for i in menu_items):
+        return
+    menu_items.remove(submit)
+    menu_items.insert(0, SendForReviewMenuItem(order=submit.order))

@@ -140,7 +140,7 @@ def test_farmer_sees_ocop_fields_read_only_officer_edits_them():
     # The form order a farmer thinks in: name, photos, price/unit, description, OCOP certificate.
     positions = [
         farmer_html.index(marker)
-        for marker in ('name="title"', "Ảnh sản phẩm", "Quy cách và giá", 'name="summary"')
+        for marker in ('name="title"', "Ảnh sản phẩm", "Quy cách, giá và tồn kho", 'name="summary"')
     ]
     positions.append(farmer_html.index("Chứng nhận OCOP"))
     assert positions == sorted(positions)

@@ -1,0 +1,154 @@
+"""The farmer's product form: variants with their stock in the same form, SKUs made for them.
+
+- Each variant row carries "Tồn kho hiện có" (units on hand). It is not a model field, so it
+  never rides on a page revision: after the page is saved the view hook
+  (`products.wagtail_hooks`) writes the changed rows through `products.stock.set_many`, against
+  the stock version the editor saw.
+- The SKU may be left empty: a readable, unique one is made from the product name and the
+  variant label ("binh-gom-men-lam-hop-1").
+- Slugs are plain ASCII made from the Vietnamese title ("Bình gốm men lam" → binh-gom-men-lam).
+"""
+
+from django import forms
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
+
+from cms.search.text import fold
+
+MAX_STOCK = 1_000_000
+
+
+def ascii_slug(text: str, max_length: int = 80) -> str:
+    """A URL-safe ASCII slug with Vietnamese letters folded (đ → d, ơ → o …)."""
+    return slugify(fold(text or ""))[:max_length].strip("-")
+
+
+def unique_sku(title: str, label: str, taken: set[str]) -> str:
+    """A readable SKU from the product name and variant label, unique in the catalogue and
+    among `taken` (the other rows of the same form)."""
+    from .models import ProductVariant
+
+    base = "-".join(p for p in (ascii_slug(title, 40), ascii_slug(label, 20)) if p) or "sp"
+    base = base[:58].strip("-")
+    candidate, n = base, 1
+    while candidate in taken or ProductVariant.objects.filter(sku=candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+class VariantForm(WagtailAdminModelForm):
+    """One variant row, with the units on hand beside its price."""
+
+    stock = forms.IntegerField(
+        label=_("Tồn kho hiện có"),
+        required=False,
+        min_value=0,
+        max_value=MAX_STOCK,
+        help_text=_("Số đơn vị đang có để bán."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+        error_messages={
+            "min_value": _("Số lượng không được âm."),
+            "max_value": _("Số lượng quá lớn."),
+            "invalid": _("Nhập một số nguyên."),
+        },
+    )
+    stock_seen = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "sku" in self.fields:
+            self.fields["sku"].required = False
+            self.fields["sku"].help_text = _("Để trống: hệ thống tự đặt mã.")
+        sku = self.instance.sku if self.instance and self.instance.pk else ""
+        if sku and not self.is_bound:
+            from .stock import levels
+
+            item = levels([sku]).get(sku)
+            self.fields["stock"].initial = item.on_hand if item else 0
+            self.fields["stock_seen"].initial = item.version if item else 0
+
+    def clean(self):
+        cleaned = super().clean()
+        sku, wanted = cleaned.get("sku"), cleaned.get("stock")
+        if sku and wanted is not None:
+            from .stock import levels
+
+            item = levels([sku]).get(sku)
+            if item is not None and wanted < item.reserved:
+                self.add_error(
+                    "stock",
+                    _("Không thể thấp hơn %(n)s (đang giữ cho đơn hàng).") % {"n": item.reserved},
+                )
+        return cleaned
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        if not self.cleaned_data.get("sku"):
+            exclude.add("sku")  # made by the page form from the product name
+        return exclude
+
+
+class ProductPageForm(WagtailAdminPageForm):
+    """Makes the missing SKUs and an ASCII slug, and remembers the stock the editor typed."""
+
+    def clean(self):
+        cleaned = super().clean()
+        title = cleaned.get("title") or ""
+        slug = cleaned.get("slug") or ""
+        if title and (not slug or not slug.isascii()):
+            cleaned["slug"] = ascii_slug(title)
+            self.instance.slug = cleaned["slug"]
+        return cleaned
+
+    def is_valid(self):
+        valid = super().is_valid()
+        if valid:
+            self._fill_skus()
+        return valid
+
+    def _fill_skus(self):
+        formset = self.formsets.get("variants")
+        if formset is None:
+            return
+        title = self.cleaned_data.get("title") or self.instance.title
+        live = [f for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        taken = {f.cleaned_data["sku"] for f in live if f.cleaned_data.get("sku")}
+        for form in live:
+            if not form.cleaned_data.get("sku"):
+                sku = unique_sku(title, form.cleaned_data.get("label", ""), taken)
+                taken.add(sku)
+                form.cleaned_data["sku"] = sku
+                form.instance.sku = sku
+
+    def save(self, commit=True):
+        page = super().save(commit=commit)
+        page._stock_changes = self.stock_changes()  # written after the save (wagtail_hooks)
+        return page
+
+    def stock_changes(self) -> list[tuple[str, int, int]]:
+        """(sku, version seen, units on hand) for the rows whose stock the editor changed."""
+        from .stock import levels
+
+        formset = self.formsets.get("variants")
+        if formset is None:
+            return []
+        rows = [
+            f
+            for f in formset.forms
+            if f.cleaned_data
+            and not f.cleaned_data.get("DELETE")
+            and f.cleaned_data.get("stock") is not None
+        ]
+        current = levels(f.cleaned_data["sku"] for f in rows)
+        changes = []
+        for form in rows:
+            sku, wanted = form.cleaned_data["sku"], form.cleaned_data["stock"]
+            item = current.get(sku)
+            if item is not None and item.on_hand == wanted:
+                continue
+            seen = form.cleaned_data.get("stock_seen")
+            version = item.version if item is not None else 0
+            changes.append((sku, version if seen is None else seen, wanted))
+        return changes
