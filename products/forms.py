@@ -69,6 +69,10 @@ class VariantForm(WagtailAdminModelForm):
             self.fields["stock"].initial = item.on_hand if item else 0
             self.fields["stock_seen"].initial = item.version if item else 0
 
+    def clean_sku(self):
+        # None, not "": the formset's uniqueness check skips empty SKUs (made later).
+        return self.cleaned_data.get("sku") or None
+
     def clean(self):
         cleaned = super().clean()
         sku, wanted = cleaned.get("sku"), cleaned.get("stock")
@@ -93,13 +97,24 @@ class VariantForm(WagtailAdminModelForm):
 class ProductPageForm(WagtailAdminPageForm):
     """Makes the missing SKUs and an ASCII slug, and remembers the stock the editor typed."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False  # made from the title when left empty
+
     def clean(self):
+        from wagtail.models import Page
+
         cleaned = super().clean()
         title = cleaned.get("title") or ""
-        slug = cleaned.get("slug") or ""
-        if title and (not slug or not slug.isascii()):
-            cleaned["slug"] = ascii_slug(title)
-            self.instance.slug = cleaned["slug"]
+        if title and "slug" in cleaned and not cleaned["slug"]:
+            base = ascii_slug(title) or "san-pham"
+            slug, n = base, 1
+            while not Page._slug_is_available(slug, self.parent_page, self.instance):
+                n += 1
+                slug = f"{base}-{n}"
+            cleaned["slug"] = slug
+            self.instance.slug = slug
         return cleaned
 
     def is_valid(self):
