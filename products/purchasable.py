@@ -85,3 +85,33 @@ def producer_ids_for_slugs(slugs: Iterable[str]) -> set[int]:
 
 def producer_titles(ids: Iterable[int]) -> dict[int, str]:
     return dict(ProducerPage.objects.filter(pk__in=set(ids)).values_list("pk", "title"))
+
+
+@dataclass(frozen=True)
+class ProducerContact:
+    producer_id: int
+    title: str
+    phone: str
+    emails: list[str]
+
+
+def producer_contacts(ids: Iterable[int]) -> dict[int, ProducerContact]:
+    """How to reach each producer: its page's phone and email, and the emails of its logins
+    (the "Producer: <slug>" group)."""
+    from django.contrib.auth import get_user_model
+
+    from .roles import producer_group_name
+
+    ids = set(ids)
+    producers = ProducerPage.objects.filter(pk__in=ids).only("title", "slug", "phone", "email")
+    contacts = {}
+    for producer in producers:
+        logins = get_user_model().objects.filter(
+            is_active=True, groups__name=producer_group_name(producer.slug)
+        )
+        emails = [producer.email] if producer.email else []
+        emails += [e for e in logins.exclude(email="").values_list("email", flat=True)]
+        contacts[producer.pk] = ProducerContact(
+            producer.pk, producer.title, producer.phone, sorted(set(emails))
+        )
+    return contacts

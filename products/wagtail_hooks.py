@@ -233,3 +233,11 @@ def send_for_review_first(menu_items, request, context):
         return
     menu_items.remove(submit)
     menu_items.insert(0, SendForReviewMenuItem(order=submit.order))
+
+
+@hooks.register("construct_homepage_panels")
+def what_needs_doing_first(request, panels):
+    """Producers and officers see their own work at the top of the admin home."""
+    from .dashboard import home_panels
+
+    panels[:0] = home_panels(request)

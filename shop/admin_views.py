@@ -168,7 +168,12 @@ class OrderDetailView(WagtailAdminTemplateMixin, TemplateView):
                 raise PermissionDenied
         try:
             done = services.perform(
-                target, action, request.user, note=request.POST.get("note", "")[:200]
+                target,
+                action,
+                request.user,
+                note=request.POST.get("note", "")[:200],
+                carrier=request.POST.get("carrier", ""),
+                tracking=request.POST.get("tracking", ""),
             )
         except services.TransitionError as exc:
             messages.error(request, str(exc))

@@ -14,6 +14,7 @@ from products.stock import InsufficientStock, reserve
 
 from . import emails
 from .models import Order, OrderLine, OrderShipment, OrderStatusChange
+from .notifications import notify_new_order
 
 
 class CheckoutError(Exception):
@@ -273,4 +274,5 @@ def _create(priced, address, method, user, token) -> Order:
             user=order.user,
         )
         transaction.on_commit(lambda: emails.send_order_email(order.pk, "placed"))
+        transaction.on_commit(lambda: notify_new_order(order.pk))
     return order

@@ -147,6 +147,8 @@ class OrderShipment(models.Model):
         _("trạng thái"), max_length=12, choices=Status.choices, default=Status.PENDING
     )
     cod_collected_at = models.DateTimeField(_("đã thu tiền COD lúc"), null=True, blank=True)
+    carrier = models.CharField(_("đơn vị vận chuyển"), max_length=60, blank=True)
+    tracking_code = models.CharField(_("mã vận đơn"), max_length=60, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

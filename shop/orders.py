@@ -94,6 +94,7 @@ class Transition:
     confirm: str = ""  # the question the admin asks before taking the step
     needs_note: bool = False
     danger: bool = False
+    asks_tracking: bool = False  # the form asks for the carrier and the tracking code
 
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -166,6 +167,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({OFFICER, PRODUCER}),
         gettext_lazy("Đang giao"),
         _shippable,
+        asks_tracking=True,
     ),
     Transition(
         "part_delivered",
@@ -263,7 +265,9 @@ def explain(target, name: str, user) -> str | None:
     return None
 
 
-def perform(target, name: str, user, *, note: str = "") -> bool:
+def perform(
+    target, name: str, user, *, note: str = "", carrier: str = "", tracking: str = ""
+) -> bool:
     """Take step `name` for a person in the admin — only if available_actions offers it."""
     transition = BY_NAME.get(name)
     reason = explain(target, name, user)
@@ -282,7 +286,9 @@ def perform(target, name: str, user, *, note: str = "") -> bool:
         return refund_order(order, user=user, note=note)
     if name == "cod_collected":
         return mark_cod_collected(part, user=user)
-    return set_shipment_status(part, transition.target, user=user, note=note)
+    return set_shipment_status(
+        part, transition.target, user=user, note=note, carrier=carrier, tracking=tracking
+    )
 
 
 def _require(name: str, order: Order, part: OrderShipment | None = None) -> Transition:
@@ -449,9 +455,17 @@ def refund_order(order: Order, *, user=None, note: str = "") -> bool:
 
 
 @transaction.atomic
-def set_shipment_status(shipment: OrderShipment, new: str, *, user=None, note: str = "") -> bool:
-    """A producer moves its own part forward; delivery consumes its stock. The order's status
-    follows its parts."""
+def set_shipment_status(
+    shipment: OrderShipment,
+    new: str,
+    *,
+    user=None,
+    note: str = "",
+    carrier: str = "",
+    tracking: str = "",
+) -> bool:
+    """A producer moves its own part forward (with the carrier and tracking code when it
+    ships); delivery consumes its stock. The order's status follows its parts."""
     order = _lock(shipment.order)
     shipment = OrderShipment.objects.select_for_update().get(pk=shipment.pk)
     shipment.order = order
@@ -463,7 +477,12 @@ def set_shipment_status(shipment: OrderShipment, new: str, *, user=None, note: s
     _require(name, order, shipment)
     old = shipment.status
     shipment.status = new
-    shipment.save(update_fields=["status", "updated_at"])
+    fields = ["status", "updated_at"]
+    if carrier.strip() or tracking.strip():
+        shipment.carrier, shipment.tracking_code = carrier.strip()[:60], tracking.strip()[:60]
+        fields += ["carrier", "tracking_code"]
+        note = (note + " " + f"{shipment.carrier} {shipment.tracking_code}").strip()
+    shipment.save(update_fields=fields)
     _record(order, old, new, user=user, note=note, shipment=shipment)
     if new == P.DELIVERED and order.stock_reserved:
         consume(

@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -37,3 +39,15 @@ def orders_menu_item():
         icon_name="list-ul",
         order=170,
     )
+
+
+@hooks.register("insert_global_admin_css")
+def phone_friendly_order_and_stock_screens():
+    return format_html('<link rel="stylesheet" href="{}">', static("shop/admin.css"))
+
+
+@hooks.register("construct_homepage_panels")
+def orders_needing_attention(request, panels):
+    from .dashboard import home_panels
+
+    panels[:0] = home_panels(request)

@@ -210,6 +210,12 @@ LOGGING = {
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")  # empty: the real https://api.stripe.com
+
+# New-order notices to producers by phone: Zalo ZNS (off without a token and a template).
+ZALO_ZNS_ACCESS_TOKEN = os.environ.get("ZALO_ZNS_ACCESS_TOKEN", "")
+ZALO_ZNS_TEMPLATE_NEW_ORDER = os.environ.get("ZALO_ZNS_TEMPLATE_NEW_ORDER", "")
+ZALO_ZNS_API_BASE = os.environ.get("ZALO_ZNS_API_BASE", "https://business.openapi.zalo.me")
+NOTIFY_TIMEOUT_SECONDS = float(os.environ.get("NOTIFY_TIMEOUT_SECONDS", "3"))
 STRIPE_SESSION_MINUTES = int(os.environ.get("STRIPE_SESSION_MINUTES", "30"))
 VIETQR_BANK_BIN = os.environ.get("VIETQR_BANK_BIN", "970436")  # demo default: Vietcombank
 VIETQR_ACCOUNT = os.environ.get("VIETQR_ACCOUNT", "0011001234567")

@@ -150,3 +150,27 @@ def test_csv_export_by_date_range_and_scope(setup):
     assert [r[8] for r in rows[1:]] == [a.sku]
     everything = _csv(client_for(officer).get("/admin/shop/orders/export.csv"))
     assert {r[0] for r in everything[1:]} == {order.reference, old.reference}
+
+
+def test_shipping_asks_carrier_and_tracking_and_the_buyer_sees_them(setup):
+    order, a, b, officer, farmer_a, farmer_b = setup
+    part_a = order.shipments.get(producer_id=a.page.producer_id)
+    url = f"/admin/shop/orders/{order.reference}/"
+    client = client_for(farmer_a)
+    page = client.get(url).content.decode()
+    assert 'name="tracking"' in page and 'name="carrier"' in page
+    assert f'href="tel:{order.phone}"' in page  # tap to call the buyer
+    client.post(
+        url,
+        {"action": "part_shipped", "part": part_a.pk, "carrier": "GHTK", "tracking": "S123.BO45"},
+    )
+    part_a.refresh_from_db()
+    assert (part_a.status, part_a.carrier, part_a.tracking_code) == ("shipped", "GHTK", "S123.BO45")
+    buyer_page = Client().get(order.signed_url()).content.decode()
+    assert "GHTK" in buyer_page and "S123.BO45" in buyer_page
+
+
+def test_order_screens_load_the_phone_stylesheet(setup):
+    order, a, b, officer, farmer_a, farmer_b = setup
+    html = client_for(farmer_a).get("/admin/shop/orders/").content.decode()
+    assert "shop/admin.css" in html and 'data-label="' in html
