@@ -1,0 +1,54 @@
+"""The farmer's screens on a phone: no sideways scrolling at 360 and 390 px, in Vietnamese."""
+
+import pytest
+
+from tests.browser import requires_chromium, seed_live_demo
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), requires_chromium]
+
+
+def test_producer_screens_fit_a_phone(browser_page, demo_password):
+    seed_live_demo(demo_password)
+    from products.models import ProducerPage, ProductPage
+    from products.stock import levels, set_on_hand
+    from shop.checkout import place_order
+    from tests.shop.conftest import address
+
+    producer = ProducerPage.objects.filter(products__isnull=False).order_by("title").first()
+    product = ProductPage.objects.live().filter(producer=producer).order_by("pk").first()
+    variant = product.variants.first()
+    set_on_hand(variant.sku, levels([variant.sku])[variant.sku].reserved + 5)
+    order = place_order(
+        items={variant.sku: 1},
+        address=address(),
+        shipping={producer.pk: "delivery"},
+        payment_method="cod",
+    )
+    page = browser_page
+    page.goto("/admin/login/")
+    page.fill("#id_username", producer.slug)
+    page.fill("#id_password", demo_password)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url("**/admin/")
+    screens = {
+        "dashboard": "/admin/",
+        "explorer": f"/admin/pages/{producer.pk}/",
+        "product edit": f"/admin/pages/{product.pk}/edit/",
+        "new product": f"/admin/pages/add/products/productpage/{producer.pk}/",
+        "images": "/admin/images/",
+        "stock": "/admin/ocop/ton-kho/",
+        "orders": "/admin/shop/orders/",
+        "order": f"/admin/shop/orders/{order.reference}/",
+        "account": "/admin/account/",
+    }
+    too_wide = {}
+    for width in (360, 390):
+        page.set_viewport_size({"width": width, "height": 844})
+        for name, url in screens.items():
+            page.goto(url)
+            page.wait_for_load_state("networkidle")
+            scroll, inner = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+            if scroll > inner:
+                too_wide[f"{name} @ {width}"] = scroll
+            assert page.evaluate("document.documentElement.lang") == "vi", name
+    assert not too_wide, too_wide
