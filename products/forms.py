@@ -17,6 +17,66 @@ from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from cms.search.text import fold
 
 MAX_STOCK = 1_000_000
+MAX_PHOTOS = 10
+MAX_SIDE = 2560  # longer side kept for a phone photo (renditions are made from it)
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos at once, straight from the phone's camera or gallery, each checked
+    like any admin upload (products.uploads)."""
+
+    widget = MultiplePhotoInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"accept": "image/*", "multiple": True})
+
+    def clean(self, data, initial=None):
+        from .uploads import check_image_upload
+
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if len(files) > MAX_PHOTOS:
+            raise forms.ValidationError(_("Mỗi lần chỉ thêm tối đa %(n)s ảnh.") % {"n": MAX_PHOTOS})
+        errors = []
+        for upload in files:
+            try:
+                check_image_upload(upload)
+            except forms.ValidationError as error:
+                errors.append(f"{upload.name}: {' '.join(error.messages)}")
+        if errors:
+            raise forms.ValidationError(errors)
+        return files
+
+
+def shrink(upload):
+    """A phone photo with its longer side at most MAX_SIDE px, upright (EXIF), as JPEG unless
+    it is a PNG/WebP; small pictures are kept as they are."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image as PILImage
+    from PIL import ImageOps
+
+    upload.seek(0)
+    with PILImage.open(upload) as picture:
+        if max(picture.size) <= MAX_SIDE and picture.format in ("JPEG", "PNG", "WEBP"):
+            upload.seek(0)
+            return upload
+        picture = ImageOps.exif_transpose(picture)
+        picture.thumbnail((MAX_SIDE, MAX_SIDE))
+        keep = picture.format if picture.format in ("PNG", "WEBP") else "JPEG"
+        if keep == "JPEG" and picture.mode not in ("RGB", "L"):
+            picture = picture.convert("RGB")
+        buffer = io.BytesIO()
+        picture.save(buffer, keep, quality=85)
+    stem = (upload.name or "anh").rsplit(".", 1)[0]
+    extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[keep]
+    return SimpleUploadedFile(f"{stem}.{extension}", buffer.getvalue(), f"image/{extension}")
 
 
 def ascii_slug(text: str, max_length: int = 80) -> str:
@@ -95,7 +155,13 @@ class VariantForm(WagtailAdminModelForm):
 
 
 class ProductPageForm(WagtailAdminPageForm):
-    """Makes the missing SKUs and an ASCII slug, and remembers the stock the editor typed."""
+    """Makes the missing SKUs and an ASCII slug, adds the photos chosen at once, and
+    remembers the stock the editor typed."""
+
+    new_photos = PhotosField(
+        label=_("Thêm ảnh từ điện thoại"),
+        help_text=_("Chọn một hoặc nhiều ảnh cùng lúc (chụp mới hoặc từ thư viện ảnh)."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,8 +173,10 @@ class ProductPageForm(WagtailAdminPageForm):
 
         cleaned = super().clean()
         title = cleaned.get("title") or ""
-        if title and "slug" in cleaned and not cleaned["slug"]:
-            base = ascii_slug(title) or "san-pham"
+        slug = cleaned.get("slug")
+        if title and "slug" in cleaned and (not slug or not slug.isascii()):
+            # Empty, or Vietnamese letters from the admin's slug script: fold them.
+            base = ascii_slug(slug or title) or "san-pham"
             slug, n = base, 1
             while not Page._slug_is_available(slug, self.parent_page, self.instance):
                 n += 1
@@ -139,8 +207,35 @@ class ProductPageForm(WagtailAdminPageForm):
 
     def save(self, commit=True):
         page = super().save(commit=commit)
+        self._add_photos(page)
         page._stock_changes = self.stock_changes()  # written after the save (wagtail_hooks)
         return page
+
+    def _add_photos(self, page):
+        """Each chosen photo becomes an image in the producer's own collection and a photo row
+        of the product (after those already in the form), in the order chosen."""
+        from wagtail.images import get_image_model
+
+        from .models import ProducerPage, ProductImage
+        from .roles import producer_collection
+
+        files = self.cleaned_data.get("new_photos") or []
+        if not files:
+            return
+        producer = self.parent_page if self.parent_page is not None else page.get_parent()
+        producer = producer.specific if producer is not None else None
+        collection = producer_collection(producer) if isinstance(producer, ProducerPage) else None
+        Image = get_image_model()
+        rows = list(page.images.all())
+        title = self.cleaned_data.get("title") or page.title
+        for n, upload in enumerate(files, start=len(rows) + 1):
+            image = Image(title=f"{title} {n}"[:255], uploaded_by_user=self.for_user)
+            if collection is not None:
+                image.collection = collection
+            image.file = shrink(upload)
+            image.save()
+            rows.append(ProductImage(image=image, sort_order=n - 1))
+        page.images = rows
 
     def stock_changes(self) -> list[tuple[str, int, int]]:
         """(sku, version seen, units on hand) for the rows whose stock the editor changed."""

@@ -103,6 +103,7 @@ def product_content_panels() -> list:
             ),
             min_num=0,
         ),
+        FieldPanel("new_photos"),  # products.forms.ProductPageForm: several photos at once
         VariantsPanel(
             "variants",
             label=_("Quy cách, giá và tồn kho"),

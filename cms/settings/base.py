@@ -154,8 +154,9 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 WAGTAIL_I18N_ENABLED = False
-# Slugs are plain ASCII (products.forms folds Vietnamese: "Đúc đồng" → duc-dong).
-WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# The admin's slug script keeps Vietnamese letters (its ASCII mode mangles them: "gốm" → "gm");
+# the product form then folds them properly ("Đúc đồng" → duc-dong, products.forms).
+WAGTAIL_ALLOW_UNICODE_SLUGS = True
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 

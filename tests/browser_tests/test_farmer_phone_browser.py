@@ -41,7 +41,10 @@ def test_producer_screens_fit_a_phone(browser_page, demo_password):
         "order": f"/admin/shop/orders/{order.reference}/",
         "account": "/admin/account/",
     }
-    too_wide = {}
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    too_wide, serious = {}, {}
     for width in (360, 390):
         page.set_viewport_size({"width": width, "height": 844})
         for name, url in screens.items():
@@ -51,4 +54,15 @@ def test_producer_screens_fit_a_phone(browser_page, demo_password):
             if scroll > inner:
                 too_wide[f"{name} @ {width}"] = scroll
             assert page.evaluate("document.documentElement.lang") == "vi", name
+            if width == 390:
+                found = axe.run(page).response["violations"]
+                bad = [
+                    f"{v['id']}: {n['target']}"
+                    for v in found
+                    if v["impact"] in ("serious", "critical")
+                    for n in v["nodes"]
+                ]
+                if bad:
+                    serious[name] = bad
     assert not too_wide, too_wide
+    assert not serious, serious

@@ -126,3 +126,38 @@ def test_farmers_main_button_is_send_for_review_officers_keep_publish():
     assert "Gửi duyệt" in farmer_html and "Lưu nháp" in farmer_html
     assert 'name="action-publish"' not in farmer_html
     assert 'name="action-publish"' in officer_html
+
+
+def test_several_photos_at_once_from_the_phone_into_the_producers_collection():
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image as PILImage
+
+    from products.roles import producer_collection
+
+    def jpeg(size, name):
+        buffer = io.BytesIO()
+        PILImage.new("RGB", size, (120, 60, 30)).save(buffer, "JPEG")
+        return SimpleUploadedFile(name, buffer.getvalue(), "image/jpeg")
+
+    producer, _other = two_producers()
+    client = _client(login(producer.slug))
+    url = reverse("wagtailadmin_pages:add", args=["products", "productpage", producer.pk])
+    data = _form("Nón lá Chuông", [{"label": "Chiếc", "sku": "", "price": "120000", "stock": "4"}])
+    data["new_photos"] = [jpeg((4000, 3000), "IMG_0001.jpg"), jpeg((800, 600), "IMG_0002.jpg")]
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = ProductPage.objects.child_of(producer).get(title="Nón lá Chuông")
+    images = [row.image for row in page.images.order_by("sort_order")]
+    assert len(images) == 2
+    assert {i.collection_id for i in images} == {producer_collection(producer).pk}
+    assert max(images[0].width, images[0].height) == 2560  # a 12 MP phone photo, shrunk
+    assert (images[1].width, images[1].height) == (800, 600)
+    # A file that is not a picture is refused with a Vietnamese message; nothing is saved.
+    bad = _form("Nón lá lỗi", [{"label": "Chiếc", "sku": "", "price": "1000", "stock": ""}])
+    bad["new_photos"] = [SimpleUploadedFile("virus.jpg", b"MZ not a jpeg", "image/jpeg")]
+    response = client.post(url, bad)
+    assert response.status_code == 200 and "virus.jpg" in response.content.decode()
+    assert "không phải là ảnh hợp lệ" in response.content.decode()
+    assert not ProductPage.objects.filter(title="Nón lá lỗi").exists()
