@@ -188,6 +188,34 @@ class OrderDetailView(WagtailAdminTemplateMixin, TemplateView):
         return redirect("shop_admin_order", order.reference)
 
 
+class PackingSlipView(TemplateView):
+    """A printable slip for one producer's part: who it goes to, what is in the parcel and
+    what to collect on delivery. Stands alone (no admin chrome) so it prints on one page."""
+
+    template_name = "shop/admin/packing_slip.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        scope = Scope(self.request.user)
+        part = (
+            scope.shipments()
+            .filter(order__reference=self.kwargs["reference"], pk=self.kwargs["part"])
+            .select_related("order", "order__commune")
+            .prefetch_related("lines")
+            .first()
+        )
+        if part is None:
+            raise Http404
+        order = part.order
+        collect = (
+            part.total
+            if order.payment_method == Order.Payment.COD and not part.cod_collected_at
+            else 0
+        )
+        context.update(order=order, part=part, collect=collect)
+        return context
+
+
 CSV_HEADER = [
     "Mã đơn",
     "Ngày đặt",

@@ -22,6 +22,11 @@ def register_shop_admin_urls():
             admin_views.OrderDetailView.as_view(),
             name="shop_admin_order",
         ),
+        path(
+            "shop/orders/<str:reference>/phieu-giao/<int:part>/",
+            admin_views.PackingSlipView.as_view(),
+            name="shop_admin_packing_slip",
+        ),
     ]
 
 

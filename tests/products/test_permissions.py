@@ -138,12 +138,45 @@ SCREENS = {
         lambda w: reverse("wagtailadmin_home"),
         {"farmer_a", "farmer_b", "officer", "admin"},
     ),
+    "first-login-password": (
+        lambda w: reverse("ocop_first_password"),
+        {"farmer_a", "farmer_b", "officer", "admin"},
+    ),
+    # An order with only producer A's goods: its page and packing slip are A's and officers'.
+    "order-of-a": (
+        lambda w: reverse("shop_admin_order", args=[_order_of_a(w).reference]),
+        {"farmer_a", "officer", "admin"},
+    ),
+    "packing-slip-of-a": (
+        lambda w: reverse(
+            "shop_admin_packing_slip",
+            args=[_order_of_a(w).reference, _order_of_a(w).shipments.get().pk],
+        ),
+        {"farmer_a", "officer", "admin"},
+    ),
     # The shop's order screen (issue 4); each producer sees only its own order lines there.
     "orders": (
         lambda w: _reverse_or_skip("shop_admin_orders"),
         {"farmer_a", "farmer_b", "officer", "admin"},
     ),
 }
+
+
+def _order_of_a(w):
+    if "order_a" not in w:
+        from products.stock import levels, set_on_hand
+        from shop.checkout import place_order
+        from tests.shop.conftest import address
+
+        variant = w["producer_a"].products.live().first().variants.first()
+        set_on_hand(variant.sku, levels([variant.sku])[variant.sku].reserved + 3)
+        w["order_a"] = place_order(
+            items={variant.sku: 1},
+            address=address(),
+            shipping={w["producer_a"].pk: "delivery"},
+            payment_method="cod",
+        )
+    return w["order_a"]
 
 
 def _reverse_or_skip(name):
@@ -158,7 +191,7 @@ def _reverse_or_skip(name):
 def _denied(response, role, url) -> bool:
     if role == "anonymous":
         return response.status_code == 302 and "/admin/login/" in response["Location"]
-    if response.status_code == 403:
+    if response.status_code in (403, 404):  # 404: another producer's order does not exist for it
         return True
     # Wagtail answers some refusals with a redirect: to the dashboard ("Sorry, you do not have
     # permission…") or, in the explorer, to the user's own explorable root. Never to the target.

@@ -174,3 +174,17 @@ def test_order_screens_load_the_phone_stylesheet(setup):
     order, a, b, officer, farmer_a, farmer_b = setup
     html = client_for(farmer_a).get("/admin/shop/orders/").content.decode()
     assert "shop/admin.css" in html and 'data-label="' in html
+
+
+def test_packing_slip_prints_one_part_for_its_own_producer_only(setup):
+    order, a, b, officer, farmer_a, farmer_b = setup
+    part_a = order.shipments.get(producer_id=a.page.producer_id)
+    url = f"/admin/shop/orders/{order.reference}/phieu-giao/{part_a.pk}/"
+    html = client_for(farmer_a).get(url).content.decode()
+    assert order.reference in html and order.recipient in html and a.sku in html
+    assert b.sku not in html
+    assert "Thu tiền khi giao" in html  # COD: the amount to collect is on the slip
+    assert client_for(farmer_b).get(url).status_code == 404
+    assert client_for(officer).get(url).status_code == 200
+    detail = client_for(farmer_a).get(f"/admin/shop/orders/{order.reference}/").content.decode()
+    assert url in detail
