@@ -52,6 +52,8 @@ class Bench:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_COOKIES": "0",
             "LOG_LEVEL": "ERROR",
+            "VIETQR_ACCOUNT": "1903123456789",  # production settings refuse the demo account
+            "BANK_WEBHOOK_API_KEY": secrets.token_urlsafe(24),
         }
         self._servers: list[subprocess.Popen] = []
         self.base_url = ""

@@ -216,6 +216,45 @@ class PackingSlipView(TemplateView):
         return context
 
 
+class BankTransactionsView(WagtailAdminTemplateMixin, TemplateView):
+    """Officers: bank transfers the webhook could not apply (wrong amount, unknown reference,
+    cancelled or already-paid order), to resolve by hand; the applied ones below them."""
+
+    page_title = gettext_lazy("Giao dịch ngân hàng")
+    header_icon = "doc-full"
+    template_name = "shop/admin/bank_transactions.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not is_officer(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        from .models import BankTransaction
+
+        context = super().get_context_data(**kwargs)
+        records = BankTransaction.objects.select_related("order", "resolved_by")
+        open_ = [r for r in records.filter(resolved_at__isnull=True)[:200] if r.needs_officer]
+        context.update(open=open_, recent=records[:50])
+        return context
+
+    def post(self, request, *args, **kwargs):
+        from .models import BankTransaction
+
+        record = BankTransaction.objects.filter(pk=request.POST.get("record")).first()
+        note = request.POST.get("note", "").strip()[:255]
+        if record is None or not record.needs_officer:
+            messages.error(request, _("Giao dịch này không cần xử lý."))
+        elif not note:
+            messages.error(request, _("Ghi rõ đã xử lý thế nào (hoàn tiền, thu thêm, gán đơn…)."))
+        else:
+            record.resolved_at, record.resolved_by = timezone.now(), request.user
+            record.resolution_note = note
+            record.save(update_fields=["resolved_at", "resolved_by", "resolution_note"])
+            messages.success(request, _("Đã đánh dấu đã xử lý."))
+        return redirect("shop_admin_bank_transactions")
+
+
 CSV_HEADER = [
     "Mã đơn",
     "Ngày đặt",

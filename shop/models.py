@@ -263,3 +263,51 @@ class CartLine(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {self.quantity} × {self.sku}"
+
+
+class BankTransaction(models.Model):
+    """One bank-transaction notification (SePay-style bank hook), stored once per transaction
+    id. Only an exact, in-time payment of an open bank-transfer order is applied; everything
+    else is kept here for an officer to resolve."""
+
+    class Outcome(models.TextChoices):
+        PAID = "paid", _("Đã ghi nhận thanh toán đơn")
+        PARTIAL = "partial", _("Thiếu tiền")
+        OVERPAID = "overpaid", _("Thừa tiền")
+        UNKNOWN = "unknown", _("Không tìm thấy mã đơn")
+        CANCELLED = "cancelled", _("Đơn đã hủy")
+        ALREADY_PAID = "already_paid", _("Đơn đã thanh toán trước đó")
+        NOT_TRANSFER = "not_transfer", _("Đơn không thanh toán bằng chuyển khoản")
+        OUTGOING = "outgoing", _("Tiền ra (không xét)")
+
+    transaction_id = models.CharField(_("mã giao dịch"), max_length=64, unique=True)
+    gateway = models.CharField(_("ngân hàng"), max_length=60, blank=True)
+    account_number = models.CharField(_("số tài khoản"), max_length=40, blank=True)
+    transfer_type = models.CharField(max_length=3)
+    amount = models.BigIntegerField(_("số tiền"))
+    content = models.CharField(_("nội dung"), max_length=500, blank=True)
+    reference_code = models.CharField(_("mã tham chiếu"), max_length=100, blank=True)
+    transaction_date = models.CharField(_("thời điểm (ngân hàng)"), max_length=40, blank=True)
+    order = models.ForeignKey(
+        Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="bank_transactions"
+    )
+    outcome = models.CharField(_("kết quả"), max_length=20, choices=Outcome.choices)
+    resolved_at = models.DateTimeField(_("đã xử lý lúc"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolution_note = models.CharField(_("ghi chú xử lý"), max_length=255, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("giao dịch ngân hàng")
+
+    def __str__(self):
+        return f"{self.transaction_id}: {self.amount} ({self.outcome})"
+
+    @property
+    def needs_officer(self) -> bool:
+        return (
+            self.outcome not in (self.Outcome.PAID, self.Outcome.OUTGOING) and not self.resolved_at
+        )

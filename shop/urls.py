@@ -16,4 +16,11 @@ urlpatterns = [
     path("orders/<str:reference>/pay/", views.order_pay, name="order_pay"),
     path("track/", views.track, name="track"),
     path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
+    path(
+        "payments/bank-transfer/webhook/",
+        views.bank_transfer_webhook,
+        name="bank_transfer_webhook",
+    ),
+    path("orders/<str:reference>/status.json", views.order_status, name="order_status"),
+    path("orders/<str:reference>/vietqr.svg", views.order_qr, name="order_qr"),
 ]

@@ -312,3 +312,51 @@ def stripe_webhook(request):
         logger.warning("Malformed Stripe event: %s", exc)
         return HttpResponseBadRequest("malformed event")
     return HttpResponse(result)
+
+
+@csrf_exempt
+@require_POST
+def bank_transfer_webhook(request):
+    """Bank-transaction notifications (shop/payments/bank_hook.py)."""
+    import json
+
+    from django.conf import settings
+
+    from .payments import bank_hook
+
+    if not settings.BANK_WEBHOOK_API_KEY:
+        raise Http404
+    if not bank_hook.authorised(request.headers.get("Authorization", "")):
+        return JsonResponse({"success": False, "message": "unauthorised"}, status=401)
+    try:
+        record = bank_hook.apply_notification(json.loads(request.body or b"null"))
+    except (ValueError, bank_hook.BadNotification) as exc:
+        return JsonResponse({"success": False, "message": str(exc)[:200]}, status=400)
+    logger.info("Bank transaction %s: %s", record.transaction_id, record.outcome)
+    return JsonResponse({"success": True})
+
+
+def order_status(request, reference):
+    """The order's state for its own page (polled while a transfer is awaited)."""
+    order = _get_order(request, reference)
+    response = JsonResponse(
+        {"status": order.status, "paid": order.is_paid, "label": str(order.get_status_display())}
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def order_qr(request, reference):
+    """The order's VietQR code as an SVG file, to save and open in a banking app."""
+    from .payments.bank import transfer_details
+
+    order = _get_order(request, reference)
+    if order.payment_method != Order.Payment.VIETQR or order.is_paid:
+        raise Http404
+    svg = '<?xml version="1.0" encoding="utf-8"?>\n' + str(transfer_details(order)["svg"])
+    if "xmlns=" not in svg:
+        svg = svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Content-Disposition"] = f'attachment; filename="VietQR-{order.reference}.svg"'
+    response["Cache-Control"] = "private, no-store"
+    return response

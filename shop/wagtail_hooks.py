@@ -18,6 +18,11 @@ def register_shop_admin_urls():
             name="shop_admin_orders_csv",
         ),
         path(
+            "shop/bank-transactions/",
+            admin_views.BankTransactionsView.as_view(),
+            name="shop_admin_bank_transactions",
+        ),
+        path(
             "shop/orders/<str:reference>/",
             admin_views.OrderDetailView.as_view(),
             name="shop_admin_order",
@@ -56,3 +61,21 @@ def orders_needing_attention(request, panels):
     from .dashboard import home_panels
 
     panels[:0] = home_panels(request)
+
+
+class OfficerMenuItem(MenuItem):
+    def is_shown(self, request):
+        from .permissions import is_officer
+
+        return is_officer(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def bank_transactions_menu_item():
+    return OfficerMenuItem(
+        _("Giao dịch ngân hàng"),
+        reverse("shop_admin_bank_transactions"),
+        name="shop-bank-transactions",
+        icon_name="doc-full",
+        order=175,
+    )

@@ -219,8 +219,12 @@ ZALO_ZNS_API_BASE = os.environ.get("ZALO_ZNS_API_BASE", "https://business.openap
 NOTIFY_TIMEOUT_SECONDS = float(os.environ.get("NOTIFY_TIMEOUT_SECONDS", "3"))
 STRIPE_SESSION_MINUTES = int(os.environ.get("STRIPE_SESSION_MINUTES", "30"))
 VIETQR_BANK_BIN = os.environ.get("VIETQR_BANK_BIN", "970436")  # demo default: Vietcombank
-VIETQR_ACCOUNT = os.environ.get("VIETQR_ACCOUNT", "0011001234567")
+DEMO_VIETQR_ACCOUNT = "0011001234567"  # the demo's made-up account: never in production
+VIETQR_ACCOUNT = os.environ.get("VIETQR_ACCOUNT", DEMO_VIETQR_ACCOUNT)
 VIETQR_ACCOUNT_NAME = os.environ.get("VIETQR_ACCOUNT_NAME", "SO NN VA PTNT HA NOI (DEMO)")
+# Bank-transaction notifications (SePay-style bank hook): no key → the webhook is off (404).
+BANK_WEBHOOK_API_KEY = os.environ.get("BANK_WEBHOOK_API_KEY", "")
+SHOP_BANK_TRANSFER_ENABLED = env_bool("SHOP_BANK_TRANSFER_ENABLED", True)
 SHOP_MAX_QUANTITY = int(os.environ.get("SHOP_MAX_QUANTITY", "99"))
 SHOP_DELIVERY_FEE = int(os.environ.get("SHOP_DELIVERY_FEE", "30000"))
 SHOP_FREE_DELIVERY_FROM = int(os.environ.get("SHOP_FREE_DELIVERY_FROM", "500000"))

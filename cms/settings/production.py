@@ -3,7 +3,14 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env_bool
+from .base import (
+    BANK_WEBHOOK_API_KEY,
+    DEMO_VIETQR_ACCOUNT,
+    SECRET_KEY,
+    SHOP_BANK_TRANSFER_ENABLED,
+    VIETQR_ACCOUNT,
+    env_bool,
+)
 
 DEBUG = env_bool("DEBUG", False)
 
@@ -12,6 +19,18 @@ if SECRET_KEY in _WEAK_KEYS or len(SECRET_KEY) < 32:
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a random value of at least 32 characters in production "
         "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
+
+if SHOP_BANK_TRANSFER_ENABLED and VIETQR_ACCOUNT == DEMO_VIETQR_ACCOUNT:
+    raise ImproperlyConfigured(
+        "Bank transfer is enabled with the demo VietQR account: set VIETQR_BANK_BIN, "
+        "VIETQR_ACCOUNT and VIETQR_ACCOUNT_NAME to the marketplace's real account, or "
+        "SHOP_BANK_TRANSFER_ENABLED=0."
+    )
+if SHOP_BANK_TRANSFER_ENABLED and not BANK_WEBHOOK_API_KEY:
+    raise ImproperlyConfigured(
+        "Bank transfer is enabled without BANK_WEBHOOK_API_KEY: transfers would never be "
+        "confirmed automatically. Set the bank hook's API key, or SHOP_BANK_TRANSFER_ENABLED=0."
     )
 
 STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405

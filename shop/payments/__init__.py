@@ -29,7 +29,12 @@ class CashOnDelivery(PaymentMethod):
 class BankTransfer(PaymentMethod):
     code = "vietqr"
     label = _("Chuyển khoản ngân hàng (VietQR)")
-    initial_status = "pending_payment"  # an officer or producer confirms receipt
+    initial_status = "pending_payment"  # the bank hook (or an officer) confirms receipt
+
+    def available(self) -> bool:
+        from django.conf import settings
+
+        return settings.SHOP_BANK_TRANSFER_ENABLED
 
     def instructions(self, order) -> dict:
         from .bank import transfer_details

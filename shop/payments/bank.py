@@ -1,8 +1,11 @@
 """VietQR bank transfer details for an order: the payload, its QR (SVG) and the same as text."""
 
+import datetime
+
 from django.conf import settings
 from django.utils.safestring import mark_safe
 
+from .banks import bank_name
 from .vietqr import build_payload, qr_svg
 
 
@@ -17,6 +20,8 @@ def transfer_details(order) -> dict:
         "payload": payload,
         "svg": mark_safe(qr_svg(payload, scale=4, title=f"VietQR {order.reference}")),
         "bank_bin": settings.VIETQR_BANK_BIN,
+        "bank_name": bank_name(settings.VIETQR_BANK_BIN),
+        "deadline": order.created_at + datetime.timedelta(hours=settings.SHOP_TRANSFER_HOLD_HOURS),
         "account": settings.VIETQR_ACCOUNT,
         "account_name": settings.VIETQR_ACCOUNT_NAME,
         "amount": int(order.total),

@@ -33,9 +33,26 @@ def test_production_refuses_short_secret_key():
     assert result.returncode != 0
 
 
+REAL_BANK = {"VIETQR_ACCOUNT": "1903123456789", "BANK_WEBHOOK_API_KEY": "k" * 24}
+
+
+def test_production_refuses_the_demo_bank_account_or_no_webhook_key():
+    demo = _import_settings("cms.settings.production", SECRET_KEY="x" * 50)
+    assert demo.returncode != 0 and "demo VietQR account" in demo.stderr
+    no_key = _import_settings(
+        "cms.settings.production", SECRET_KEY="x" * 50, VIETQR_ACCOUNT="1903123456789"
+    )
+    assert no_key.returncode != 0 and "BANK_WEBHOOK_API_KEY" in no_key.stderr
+    off = _import_settings(
+        "cms.settings.production", SECRET_KEY="x" * 50, SHOP_BANK_TRANSFER_ENABLED="0"
+    )
+    assert off.returncode == 0, off.stderr
+
+
 def test_production_starts_with_real_key_and_database_url():
     result = _import_settings(
         "cms.settings.production",
+        **REAL_BANK,
         SECRET_KEY="x" * 50,
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/whatever",
         REDIS_URL="redis://127.0.0.1:6379/1",
