@@ -83,6 +83,11 @@ def producer_ids_for_slugs(slugs: Iterable[str]) -> set[int]:
     return set(ProducerPage.objects.filter(slug__in=slugs).values_list("pk", flat=True))
 
 
+def producer_kinds(ids: Iterable[int]) -> dict[int, str]:
+    """Each producer's legal form ("household", "cooperative", …): taxes depend on it."""
+    return dict(ProducerPage.objects.filter(pk__in=set(ids)).values_list("pk", "kind"))
+
+
 def producer_titles(ids: Iterable[int]) -> dict[int, str]:
     return dict(ProducerPage.objects.filter(pk__in=set(ids)).values_list("pk", "title"))
 

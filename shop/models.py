@@ -311,3 +311,108 @@ class BankTransaction(models.Model):
         return (
             self.outcome not in (self.Outcome.PAID, self.Outcome.OUTGOING) and not self.resolved_at
         )
+
+
+class AppendOnly(models.Model):
+    """Rows that are written once and never changed or deleted (the ledger)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("ledger rows are append-only: post a reversal instead")
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("ledger rows are append-only: post a reversal instead")
+
+
+class LedgerTransaction(AppendOnly):
+    """One balanced set of ledger entries (a sale, its reversal, a payout). `key` makes posting
+    idempotent: the same event can never be booked twice."""
+
+    key = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=20)
+    order = models.ForeignKey(
+        Order, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_transactions"
+    )
+    shipment = models.ForeignKey(
+        OrderShipment, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    memo = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("bút toán")
+
+    def __str__(self):
+        return self.key
+
+    KIND_LABELS = {
+        "sale": _("Bán hàng"),
+        "reversal": _("Hoàn tiền"),
+        "payout": _("Chi trả"),
+    }
+
+    def get_kind_label(self) -> str:
+        return str(self.KIND_LABELS.get(self.kind, self.kind))
+
+
+class LedgerEntry(AppendOnly):
+    """One line of a ledger transaction, in whole đồng: positive = debit, negative = credit.
+    Accounts: "producer:<id>" (negative balance = owed to the producer), "cash:<method>",
+    "commission", "tax:vat", "tax:pit", "delivery"."""
+
+    transaction = models.ForeignKey(
+        LedgerTransaction, on_delete=models.PROTECT, related_name="entries"
+    )
+    account = models.CharField(max_length=40, db_index=True)
+    amount = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("dòng bút toán")
+
+    def __str__(self):
+        return f"{self.account} {self.amount:+d}"
+
+
+class PayoutBatch(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Chờ chuyển khoản")
+        PAID = "paid", _("Đã chuyển")
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    bank_reference = models.CharField(_("mã giao dịch ngân hàng"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("đợt chi trả")
+
+    def __str__(self):
+        return f"#{self.pk} ({self.status})"
+
+
+class PayoutLine(models.Model):
+    batch = models.ForeignKey(PayoutBatch, on_delete=models.CASCADE, related_name="lines")
+    producer_id = models.PositiveIntegerField(db_index=True)
+    producer_title = models.CharField(max_length=255)
+    amount = models.PositiveBigIntegerField()
+
+    class Meta:
+        ordering = ["producer_title", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "producer_id"], name="shop_one_line_per_producer"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.producer_title}: {self.amount}"

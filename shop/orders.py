@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from products.stock import InsufficientStock, consume, release  # noqa: F401 (re-exported)
 
-from . import emails
+from . import emails, ledger
 from .models import Order, OrderShipment, OrderStatusChange
 from .permissions import is_officer, producer_ids_for
 
@@ -358,6 +358,7 @@ def _open_items(order: Order):
 def _pay(order: Order, *, user, note: str) -> bool:
     order.paid_at = timezone.now()
     set_order_status(order, S.PAID, user=user, note=note or _("Đã nhận thanh toán"))
+    ledger.post_order_paid(order)  # each producer is credited its part
     return True
 
 
@@ -449,6 +450,7 @@ def refund_order(order: Order, *, user=None, note: str = "") -> bool:
             release(_open_items(order))
             order.stock_reserved = False
         order.shipments.filter(status__in=OPEN_PARTS).update(status=P.CANCELLED)
+        ledger.reverse_sales(order, memo=f"{order.reference} hoàn tiền {refund_id}".strip())
         order.flagged_reason = ""
         order.save(update_fields=["stripe_refund_id", "flagged_reason", "updated_at"])
         return set_order_status(order, S.REFUNDED, user=user, note=note or _("Hoàn tiền"))
@@ -521,6 +523,7 @@ def mark_cod_collected(shipment: OrderShipment, *, user=None) -> bool:
     _require("cod_collected", order, shipment)
     shipment.cod_collected_at = timezone.now()
     shipment.save(update_fields=["cod_collected_at", "updated_at"])
+    ledger.post_sale(shipment)  # the producer holds the cash; it owes the platform its share
     _record(
         order,
         shipment.status,

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from . import admin_views
+from . import admin_views, money_views
 
 
 @hooks.register("register_admin_urls")
@@ -16,6 +16,18 @@ def register_shop_admin_urls():
             "shop/orders/export.csv",
             admin_views.OrderExportView.as_view(),
             name="shop_admin_orders_csv",
+        ),
+        path("shop/chi-tra/", money_views.PayoutsView.as_view(), name="shop_admin_payouts"),
+        path(
+            "shop/chi-tra/<int:pk>.csv",
+            money_views.PayoutCsvView.as_view(),
+            name="shop_admin_payout_csv",
+        ),
+        path("shop/so-du/", money_views.BalanceView.as_view(), name="shop_admin_balance"),
+        path(
+            "shop/so-du/sao-ke.csv",
+            money_views.StatementCsvView.as_view(),
+            name="shop_admin_statement_csv",
         ),
         path(
             "shop/bank-transactions/",
@@ -78,4 +90,33 @@ def bank_transactions_menu_item():
         name="shop-bank-transactions",
         icon_name="doc-full",
         order=175,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def payouts_menu_item():
+    return OfficerMenuItem(
+        _("Chi trả cho chủ thể"),
+        reverse("shop_admin_payouts"),
+        name="shop-payouts",
+        icon_name="doc-full",
+        order=176,
+    )
+
+
+class ProducerMenuItem(MenuItem):
+    def is_shown(self, request):
+        from .permissions import producer_ids_for
+
+        return bool(producer_ids_for(request.user))
+
+
+@hooks.register("register_admin_menu_item")
+def balance_menu_item():
+    return ProducerMenuItem(
+        _("Số dư và sao kê"),
+        reverse("shop_admin_balance"),
+        name="shop-balance",
+        icon_name="doc-full",
+        order=171,
     )

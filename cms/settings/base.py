@@ -225,6 +225,13 @@ VIETQR_ACCOUNT_NAME = os.environ.get("VIETQR_ACCOUNT_NAME", "SO NN VA PTNT HA NO
 # Bank-transaction notifications (SePay-style bank hook): no key → the webhook is off (404).
 BANK_WEBHOOK_API_KEY = os.environ.get("BANK_WEBHOOK_API_KEY", "")
 SHOP_BANK_TRANSFER_ENABLED = env_bool("SHOP_BANK_TRANSFER_ENABLED", True)
+
+# The producer ledger (shop/ledger.py), in basis points of the goods subtotal.
+SHOP_COMMISSION_BP = int(os.environ.get("SHOP_COMMISSION_BP", "300"))  # 3% platform commission
+# Tax the platform withholds for household businesses selling goods (Decree 117/2025/NĐ-CP):
+SHOP_HOUSEHOLD_VAT_BP = int(os.environ.get("SHOP_HOUSEHOLD_VAT_BP", "100"))  # 1% VAT
+SHOP_HOUSEHOLD_PIT_BP = int(os.environ.get("SHOP_HOUSEHOLD_PIT_BP", "50"))  # 0.5% PIT
+SHOP_PAYOUT_MINIMUM = int(os.environ.get("SHOP_PAYOUT_MINIMUM", "100000"))  # đồng
 SHOP_MAX_QUANTITY = int(os.environ.get("SHOP_MAX_QUANTITY", "99"))
 SHOP_DELIVERY_FEE = int(os.environ.get("SHOP_DELIVERY_FEE", "30000"))
 SHOP_FREE_DELIVERY_FROM = int(os.environ.get("SHOP_FREE_DELIVERY_FROM", "500000"))
