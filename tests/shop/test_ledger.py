@@ -39,12 +39,17 @@ def test_a_paid_transfer_credits_each_producer_its_net(two_variants, settings):
     orders.mark_paid(order, note="chuyển khoản")
     part_a = order.shipments.get(producer_id=a.page.producer_id)
     sub_a = part_a.subtotal
-    commission, vat, pit = (sub_a * 500 + 5000) // 10000, (sub_a + 50) // 100, (sub_a * 50 + 5000) // 10000
+    commission, vat, pit = (
+        (sub_a * 500 + 5000) // 10000,
+        (sub_a + 50) // 100,
+        (sub_a * 50 + 5000) // 10000,
+    )
     assert ledger.owed_to_producer(a.page.producer_id) == sub_a - commission - vat - pit
     part_b = order.shipments.get(producer_id=b.page.producer_id)
-    assert ledger.owed_to_producer(b.page.producer_id) == part_b.subtotal - (
-        part_b.subtotal * 500 + 5000
-    ) // 10000  # a cooperative: no tax withheld
+    assert (
+        ledger.owed_to_producer(b.page.producer_id)
+        == part_b.subtotal - (part_b.subtotal * 500 + 5000) // 10000
+    )  # a cooperative: no tax withheld
     assert ledger.balance("cash:vietqr") == order.total
     assert -ledger.balance("delivery") == order.shipping_total
     _every_transaction_balances()
@@ -174,7 +179,9 @@ def test_payout_batch_csv_and_paid_with_the_banks_reference(two_variants, settin
     # A second batch does not pay the same producers twice while the first is open.
     client_for(officer).post("/admin/shop/chi-tra/", {"action": "create"})
     assert PayoutBatch.objects.count() == 1
-    rows = client_for(officer).get(f"/admin/shop/chi-tra/{batch.pk}.csv").content.decode("utf-8-sig")
+    rows = (
+        client_for(officer).get(f"/admin/shop/chi-tra/{batch.pk}.csv").content.decode("utf-8-sig")
+    )
     assert "Số tiền" in rows and str(owed_a) in rows
     client_for(officer).post(
         "/admin/shop/chi-tra/", {"action": "paid", "batch": batch.pk, "reference": "FT2633500001"}
