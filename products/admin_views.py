@@ -59,6 +59,48 @@ class FirstPasswordView(WagtailAdminTemplateMixin, FormView):
         return redirect("wagtailadmin_home")
 
 
+class SellerIdentityView(StockAccessMixin, WagtailAdminTemplateMixin, FormView):
+    """A producer's legal identity and payout account: the producer's own logins and officers
+    only (`?producer=<slug>` picks one when a login acts for several, or for an officer)."""
+
+    page_title = gettext_lazy("Thông tin người bán")
+    header_icon = "user"
+    template_name = "products/admin/seller_identity.html"
+
+    def get_producer(self):
+        producers = producer_pages_for(self.request.user).order_by("title")
+        slug = self.request.GET.get("producer")
+        producer = producers.filter(slug=slug).first() if slug else producers.first()
+        if producer is None:
+            raise PermissionDenied
+        return producer
+
+    def get_form(self, form_class=None):
+        from .identity import SellerIdentityForm
+        from .models import SellerIdentity
+
+        self.producer = self.get_producer()
+        instance = SellerIdentity.objects.filter(producer=self.producer).first()
+        instance = instance or SellerIdentity(producer=self.producer)
+        return SellerIdentityForm(
+            self.request.POST or None, instance=instance, producer=self.producer
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["producer"] = self.producer
+        if is_officer(self.request.user):
+            context["producers"] = producer_pages_for(self.request.user).order_by("title")
+        return context
+
+    def form_valid(self, form):
+        identity = form.save(commit=False)
+        identity.updated_by = self.request.user
+        identity.save()
+        messages.success(self.request, _("Đã lưu thông tin người bán."))
+        return redirect(self.request.get_full_path())
+
+
 class OnboardingView(OfficerRequiredMixin, WagtailAdminTemplateMixin, FormView):
     page_title = gettext_lazy("Thêm chủ thể OCOP")
     header_icon = "group"

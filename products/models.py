@@ -126,6 +126,10 @@ class ProducerPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["products"] = product_cards(public(ProductPage.objects.filter(producer=self)))
+        identity = SellerIdentity.objects.filter(producer=self).first()
+        # Only what the e-commerce rules require to be public (never CCCD or bank account).
+        context["legal_id"] = identity.public_identifier if identity else ""
+        context["legal_id_is_tax_code"] = bool(identity and identity.tax_code)
         return context
 
 
@@ -483,3 +487,46 @@ class FirstLoginPassword(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class SellerIdentity(models.Model):
+    """Who the seller is in law, and where its money goes. A plain model, not a page field: it
+    never rides on page revisions, and only the producer and officers see it — except what the
+    e-commerce rules require to be public (name, address, tax code or registration number),
+    which the producer page shows."""
+
+    producer = models.OneToOneField(
+        ProducerPage, on_delete=models.CASCADE, related_name="seller_identity"
+    )
+    tax_code = models.CharField(
+        _("mã số thuế"),
+        max_length=14,
+        blank=True,
+        help_text=_("10 chữ số, hoặc 13 chữ số cho đơn vị phụ thuộc (ví dụ 0101234567-001)."),
+    )
+    citizen_id = models.CharField(
+        _("số CCCD của chủ hộ"),
+        max_length=12,
+        blank=True,
+        help_text=_("12 chữ số; dùng cho hộ kinh doanh chưa có mã số thuế."),
+    )
+    registration_number = models.CharField(_("số đăng ký kinh doanh"), max_length=20, blank=True)
+    registration_date = models.DateField(_("ngày đăng ký"), null=True, blank=True)
+    bank_bin = models.CharField(_("ngân hàng (mã BIN)"), max_length=6, blank=True)
+    bank_account = models.CharField(_("số tài khoản"), max_length=19, blank=True)
+    bank_holder = models.CharField(_("chủ tài khoản"), max_length=100, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("thông tin người bán")
+
+    def __str__(self):
+        return str(self.producer)
+
+    @property
+    def public_identifier(self) -> str:
+        """What the law requires to be public: the tax code, else the registration number."""
+        return self.tax_code or self.registration_number

@@ -120,3 +120,11 @@ def producer_contacts(ids: Iterable[int]) -> dict[int, ProducerContact]:
             producer.pk, producer.title, producer.phone, sorted(set(emails))
         )
     return contacts
+
+
+def payout_accounts(ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
+    """(bank BIN, account number, holder) of each producer that has given one."""
+    from .models import SellerIdentity
+
+    rows = SellerIdentity.objects.filter(producer_id__in=set(ids)).exclude(bank_account="")
+    return {r.producer_id: (r.bank_bin, r.bank_account, r.bank_holder) for r in rows}

@@ -21,6 +21,9 @@ def register_admin_urls():
         path("ocop/chu-the/moi/", admin_views.OnboardingView.as_view(), name="ocop_onboard"),
         path("ocop/ton-kho/", admin_views.StockView.as_view(), name="ocop_stock"),
         path(
+            "ocop/nguoi-ban/", admin_views.SellerIdentityView.as_view(), name="ocop_seller_identity"
+        ),
+        path(
             "ocop/doi-mat-khau/",
             admin_views.FirstPasswordView.as_view(),
             name="ocop_first_password",
@@ -52,6 +55,18 @@ def my_products_menu_item():
         icon_name="folder-open-inverse",
         order=150,
         test=lambda user: bool(producer_slugs_for(user)) and not is_officer(user),
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def seller_identity_menu_item():
+    return _ShownIf(
+        _("Thông tin người bán"),
+        reverse("ocop_seller_identity"),
+        name="ocop-seller-identity",
+        icon_name="user",
+        order=165,
+        test=can_manage_stock,
     )
 
 

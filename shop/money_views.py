@@ -47,9 +47,17 @@ class PayoutsView(WagtailAdminTemplateMixin, TemplateView):
                 key=lambda row: str(row[0]),
             ),
             batches=PayoutBatch.objects.prefetch_related("lines")[:20],
+            missing_accounts=self._missing_accounts(owed, titles),
             minimum=ledger.settings.SHOP_PAYOUT_MINIMUM,
         )
         return context
+
+    @staticmethod
+    def _missing_accounts(owed, titles):
+        from products.purchasable import payout_accounts
+
+        known = payout_accounts(p for p, amount in owed.items() if amount > 0)
+        return sorted(str(titles.get(p, p)) for p, a in owed.items() if a > 0 and p not in known)
 
     def post(self, request, *args, **kwargs):
         if request.POST.get("action") == "create":
@@ -77,9 +85,24 @@ class PayoutCsvView(View):
             raise PermissionDenied
         batch = get_object_or_404(PayoutBatch, pk=pk)
         response, writer = _csv_response(f"chi-tra-{batch.pk}.csv")
-        writer.writerow(["Số tài khoản", "Chủ tài khoản", "Số tiền", "Nội dung"])
-        for line in batch.lines.all():
-            writer.writerow(["", line.producer_title, line.amount, f"OCOP chi tra dot {batch.pk}"])
+        from products.purchasable import payout_accounts
+
+        lines = list(batch.lines.all())
+        accounts = payout_accounts(line.producer_id for line in lines)
+        writer.writerow(
+            ["Mã ngân hàng (BIN)", "Số tài khoản", "Chủ tài khoản", "Số tiền", "Nội dung"]
+        )
+        for line in lines:
+            bank_bin, account, holder = accounts.get(line.producer_id, ("", "", ""))
+            writer.writerow(
+                [
+                    bank_bin,
+                    account,
+                    holder or line.producer_title,
+                    line.amount,
+                    f"OCOP chi tra dot {batch.pk} {line.producer_title}"[:100],
+                ]
+            )
         return response
 
 

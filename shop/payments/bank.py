@@ -5,7 +5,8 @@ import datetime
 from django.conf import settings
 from django.utils.safestring import mark_safe
 
-from .banks import bank_name
+from products.banks import bank_name
+
 from .vietqr import build_payload, qr_svg
 
 

@@ -138,6 +138,19 @@ SCREENS = {
         lambda w: reverse("wagtailadmin_home"),
         {"farmer_a", "farmer_b", "officer", "admin"},
     ),
+    "seller-identity": (
+        lambda w: reverse("ocop_seller_identity"),
+        {"farmer_a", "farmer_b", "officer", "admin"},
+    ),
+    "balance-and-statement": (
+        lambda w: reverse("shop_admin_balance"),
+        {"farmer_a", "farmer_b"},
+    ),
+    "payouts": (lambda w: reverse("shop_admin_payouts"), {"officer", "admin"}),
+    "bank-transactions": (
+        lambda w: reverse("shop_admin_bank_transactions"),
+        {"officer", "admin"},
+    ),
     "first-login-password": (
         lambda w: reverse("ocop_first_password"),
         {"farmer_a", "farmer_b", "officer", "admin"},

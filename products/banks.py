@@ -1,5 +1,6 @@
 """Names of Vietnamese banks by their NAPAS BIN (the 6 digits in a VietQR code), for showing
-the buyer which bank to transfer to. The common ones; an unknown BIN shows the BIN itself."""
+the buyer which bank to transfer to and for producers' payout accounts. The common ones; an
+unknown BIN shows the BIN itself."""
 
 BANKS = {
     "970436": "Vietcombank",
@@ -33,3 +34,7 @@ BANKS = {
 
 def bank_name(bin_code: str) -> str:
     return BANKS.get(str(bin_code), str(bin_code))
+
+
+def bank_choices() -> list[tuple[str, str]]:
+    return sorted(BANKS.items(), key=lambda item: item[1].lower())
