@@ -216,18 +216,28 @@ class PackingSlipView(TemplateView):
         return context
 
 
-class BankTransactionsView(WagtailAdminTemplateMixin, TemplateView):
+class OfficerOnlyMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if not is_officer(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def csv_download(filename: str) -> tuple[HttpResponse, "csv.writer"]:
+    """A CSV attachment Excel opens with Vietnamese intact (UTF-8 with a BOM), and its writer."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")
+    return response, csv.writer(response)
+
+
+class BankTransactionsView(OfficerOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
     """Officers: bank transfers the webhook could not apply (wrong amount, unknown reference,
     cancelled or already-paid order), to resolve by hand; the applied ones below them."""
 
     page_title = gettext_lazy("Giao dịch ngân hàng")
     header_icon = "doc-full"
     template_name = "shop/admin/bank_transactions.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not is_officer(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         from .models import BankTransaction
@@ -273,6 +283,10 @@ CSV_HEADER = [
     "Người nhận",
     "Điện thoại",
     "Địa chỉ",
+    "Hóa đơn: tên đơn vị",
+    "Hóa đơn: MST",
+    "Hóa đơn: địa chỉ",
+    "Hóa đơn: email",
 ]
 
 
@@ -290,11 +304,8 @@ class OrderExportView(View):
         )
         if not scope.officer:
             lines = lines.filter(shipment__producer_id__in=scope.producer_ids)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = timezone.localdate().isoformat()
-        response["Content-Disposition"] = f'attachment; filename="don-hang-{stamp}.csv"'
-        response.write("\ufeff")  # BOM: Excel opens UTF-8 Vietnamese correctly
-        writer = csv.writer(response)
+        response, writer = csv_download(f"don-hang-{stamp}.csv")
         writer.writerow(CSV_HEADER)
         for line in lines.iterator(chunk_size=500):
             order, part = line.order, line.shipment
@@ -317,6 +328,10 @@ class OrderExportView(View):
                     order.recipient,
                     order.phone,
                     order.address_text,
+                    order.invoice_company,
+                    order.invoice_tax_code,
+                    order.invoice_address,
+                    order.invoice_email,
                 ]
             )
         return response

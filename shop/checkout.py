@@ -16,6 +16,8 @@ from . import emails
 from .models import Order, OrderLine, OrderShipment, OrderStatusChange
 from .notifications import notify_new_order
 
+INVOICE_FIELDS = ("invoice_company", "invoice_tax_code", "invoice_address", "invoice_email")
+
 
 class CheckoutError(Exception):
     def __init__(self, messages):
@@ -160,6 +162,7 @@ def place_order(
     payment_method: str,
     user=None,
     token: str | None = None,
+    invoice: Mapping[str, str] | None = None,
 ) -> Order:
     """Create the order and reserve its stock atomically; either all of it happens or nothing.
 
@@ -196,7 +199,7 @@ def place_order(
         group.method = chosen
 
     try:
-        return _create(priced, address, method, user, token)
+        return _create(priced, address, method, user, token, invoice or {})
     except (IntegrityError, CheckoutError):
         # A simultaneous submit of the same review won: on PostgreSQL this one waited on its
         # row locks or on the token's unique index, then failed; give back the winner's order.
@@ -211,7 +214,7 @@ def placed_with(token: str) -> Order | None:
     return Order.objects.filter(checkout_token=token).first() if token else None
 
 
-def _create(priced, address, method, user, token) -> Order:
+def _create(priced, address, method, user, token, invoice) -> Order:
     with transaction.atomic():
         # On SQLite the write transaction starts here (BEGIN IMMEDIATE), after any winner.
         existing = placed_with(token)
@@ -244,6 +247,7 @@ def _create(priced, address, method, user, token) -> Order:
             total=priced.total,
             language=buyer_language(),
             checkout_token=token or None,
+            **{k: (invoice.get(k) or "")[:255] for k in INVOICE_FIELDS},
         )
         for group in priced.groups:
             shipment = OrderShipment.objects.create(

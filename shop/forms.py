@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +47,24 @@ class CheckoutForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    want_invoice = forms.BooleanField(
+        label=_("Tôi cần hóa đơn VAT (hóa đơn điện tử)"), required=False
+    )
+    invoice_company = forms.CharField(label=_("Tên đơn vị"), max_length=255, required=False)
+    invoice_tax_code = forms.CharField(
+        label=_("Mã số thuế"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    invoice_address = forms.CharField(
+        label=_("Địa chỉ trên hóa đơn"), max_length=255, required=False
+    )
+    invoice_email = forms.EmailField(
+        label=_("Email nhận hóa đơn"),
+        required=False,
+        error_messages={"invalid": _("Địa chỉ email không hợp lệ.")},
+    )
     payment_method = forms.ChoiceField(label=_("Hình thức thanh toán"), widget=forms.RadioSelect)
     accept_terms = forms.BooleanField(
         label=_("Tôi đồng ý với điều khoản mua hàng và chính sách đổi trả."),
@@ -88,6 +108,35 @@ class CheckoutForm(forms.Form):
         if len(value) < 3:
             raise forms.ValidationError(_("Nhập số nhà và tên đường/thôn."))
         return value
+
+    INVOICE_FIELDS = ("invoice_company", "invoice_tax_code", "invoice_address", "invoice_email")
+
+    def clean(self):
+        from products.identity import MST
+
+        data = super().clean()
+        if not data.get("want_invoice"):
+            for name in self.INVOICE_FIELDS:
+                data[name] = ""
+            return data
+        tax_code = re.sub(r"[\s.]", "", data.get("invoice_tax_code") or "")
+        if not MST.fullmatch(tax_code):
+            self.add_error(
+                "invoice_tax_code",
+                _("Mã số thuế gồm 10 chữ số, hoặc 10 chữ số, gạch ngang và 3 chữ số."),
+            )
+        else:
+            data["invoice_tax_code"] = tax_code
+        for name in ("invoice_company", "invoice_address", "invoice_email"):
+            if name not in self.errors and not (data.get(name) or "").strip():
+                self.add_error(name, _("Cần cho hóa đơn VAT."))
+        return data
+
+    def invoice(self) -> dict[str, str]:
+        return {name: self.cleaned_data.get(name) or "" for name in self.INVOICE_FIELDS}
+
+    def invoice_fields(self):
+        return [self[name] for name in self.INVOICE_FIELDS]
 
     def shipping(self) -> dict[int, str]:
         return {g.producer_id: self.cleaned_data[f"ship_{g.producer_id}"] for g in self.groups}

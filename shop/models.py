@@ -66,6 +66,12 @@ class Order(models.Model):
     street = models.CharField(_("số nhà, đường/thôn"), max_length=200)
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
 
+    # A VAT e-invoice asked for at checkout (each producer invoices its own part).
+    invoice_company = models.CharField(_("hóa đơn: tên đơn vị"), max_length=255, blank=True)
+    invoice_tax_code = models.CharField(_("hóa đơn: mã số thuế"), max_length=14, blank=True)
+    invoice_address = models.CharField(_("hóa đơn: địa chỉ"), max_length=255, blank=True)
+    invoice_email = models.EmailField(_("hóa đơn: email nhận"), blank=True)
+
     subtotal = models.PositiveBigIntegerField(_("tiền hàng"))
     shipping_total = models.PositiveBigIntegerField(_("phí vận chuyển"), default=0)
     total = models.PositiveBigIntegerField(_("tổng cộng"))
@@ -121,6 +127,10 @@ class Order(models.Model):
     @property
     def is_paid(self) -> bool:
         return self.paid_at is not None
+
+    @property
+    def wants_invoice(self) -> bool:
+        return bool(self.invoice_tax_code)
 
 
 class OrderShipment(models.Model):

@@ -1,11 +1,8 @@
 """Admin screens for money: officers run payout batches; a producer sees its balance, statement
 and payouts. Thin views over shop.ledger."""
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,26 +11,15 @@ from django.views.generic import TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import ledger
+from .admin_views import OfficerOnlyMixin, csv_download
 from .models import PayoutBatch, PayoutLine
 from .permissions import is_officer, producer_ids_for
 
 
-def _csv_response(name: str) -> tuple[HttpResponse, csv.writer]:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.write("\ufeff")
-    return response, csv.writer(response)
-
-
-class PayoutsView(WagtailAdminTemplateMixin, TemplateView):
+class PayoutsView(OfficerOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
     page_title = gettext_lazy("Chi trả cho chủ thể")
     header_icon = "doc-full"
     template_name = "shop/admin/payouts.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not is_officer(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         from products.purchasable import producer_titles
@@ -84,7 +70,7 @@ class PayoutCsvView(View):
         if not is_officer(request.user):
             raise PermissionDenied
         batch = get_object_or_404(PayoutBatch, pk=pk)
-        response, writer = _csv_response(f"chi-tra-{batch.pk}.csv")
+        response, writer = csv_download(f"chi-tra-{batch.pk}.csv")
         from products.purchasable import payout_accounts
 
         lines = list(batch.lines.all())
@@ -146,7 +132,7 @@ class StatementCsvView(View):
         if not ids:
             raise PermissionDenied
         stamp = timezone.localdate().isoformat()
-        response, writer = _csv_response(f"sao-ke-{stamp}.csv")
+        response, writer = csv_download(f"sao-ke-{stamp}.csv")
         writer.writerow(["Ngày", "Loại", "Mã đơn", "Số tiền (dương: được nhận)", "Ghi chú"])
         for pid in ids:
             for entry in ledger.statement(pid).iterator(chunk_size=500):

@@ -204,6 +204,7 @@ def review(request):
                 payment_method=data["payment_method"],
                 user=request.user,
                 token=token,
+                invoice=form.invoice(),
             )
         except CheckoutError as exc:
             for message in exc.messages:

@@ -35,3 +35,12 @@ def seed_live_demo(password: str) -> None:
     from django.core.management import call_command
 
     call_command("seed_demo", "--password", password, verbosity=0)
+
+
+def admin_login(page, username: str, password: str) -> None:
+    """Sign in to the Wagtail admin through its own form and wait for the dashboard."""
+    page.goto("/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url("**/admin/")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image as PILImage
 
-from tests.browser import requires_chromium, seed_live_demo
+from tests.browser import admin_login, requires_chromium, seed_live_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), requires_chromium]
 
@@ -25,14 +25,6 @@ def _photo(tmp_path) -> Path:
     PILImage.new("RGB", (640, 480), (230, 170, 40)).save(buf, "JPEG", quality=85)
     path.write_bytes(buf.getvalue())
     return path
-
-
-def _login(page, username, password):
-    page.goto("/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url("**/admin/")
 
 
 def _logout(page):
@@ -53,7 +45,7 @@ def test_farmer_submits_officer_approves_product_goes_public(browser_page, demo_
     page = browser_page
     try:
         # --- The farmer ---------------------------------------------------------------
-        _login(page, producer.slug, demo_password)
+        admin_login(page, producer.slug, demo_password)
         page.goto(f"/admin/pages/add/products/productpage/{producer.pk}/")
         page.fill("#id_title", TITLE)
         page.click("#id_images-ADD")
@@ -80,7 +72,7 @@ def test_farmer_submits_officer_approves_product_goes_public(browser_page, demo_
         _logout(page)
 
         # --- The officer -------------------------------------------------------------
-        _login(page, "officer", demo_password)
+        admin_login(page, "officer", demo_password)
         page.goto(f"/admin/pages/{product.pk}/edit/")
         _open_action_menu(page)
         page.locator("button[data-workflow-action-name='approve']").first.click()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image as PILImage
 
-from tests.browser import requires_chromium, seed_live_demo
+from tests.browser import admin_login, requires_chromium, seed_live_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), requires_chromium]
 
@@ -51,14 +51,6 @@ class Counter:
         self.page.select_option(selector, value)
 
 
-def _login(page, username, password):
-    page.goto("/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url("**/admin/")
-
-
 def test_farmer_lists_a_product_on_a_phone_in_ten_interactions(
     browser_page, demo_password, tmp_path
 ):
@@ -70,7 +62,7 @@ def test_farmer_lists_a_product_on_a_phone_in_ten_interactions(
     page = browser_page
     page.set_viewport_size({"width": 390, "height": 844})
     try:
-        _login(page, producer.slug, demo_password)
+        admin_login(page, producer.slug, demo_password)
         farmer = Counter(page)
         farmer.click("a.ocop-home__add")
         page.wait_for_url("**/admin/pages/add/products/productpage/**")
@@ -94,7 +86,7 @@ def test_farmer_lists_a_product_on_a_phone_in_ten_interactions(
 
         page.context.clear_cookies()
         page.set_viewport_size({"width": 1280, "height": 900})  # the officer, on a laptop
-        _login(page, "officer", demo_password)
+        admin_login(page, "officer", demo_password)
         page.goto(f"/admin/pages/{product.pk}/edit/")
         page.locator("footer [data-w-dropdown-target='toggle']").first.click()
         page.locator("button[data-workflow-action-name='approve']").first.click()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser import requires_chromium, seed_live_demo
+from tests.browser import admin_login, requires_chromium, seed_live_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), requires_chromium]
 
@@ -25,11 +25,7 @@ def test_producer_screens_fit_a_phone(browser_page, demo_password):
         payment_method="cod",
     )
     page = browser_page
-    page.goto("/admin/login/")
-    page.fill("#id_username", producer.slug)
-    page.fill("#id_password", demo_password)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url("**/admin/")
+    admin_login(page, producer.slug, demo_password)
     screens = {
         "dashboard": "/admin/",
         "explorer": f"/admin/pages/{producer.pk}/",
