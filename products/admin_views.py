@@ -83,7 +83,10 @@ class SellerIdentityView(StockAccessMixin, WagtailAdminTemplateMixin, FormView):
         instance = SellerIdentity.objects.filter(producer=self.producer).first()
         instance = instance or SellerIdentity(producer=self.producer)
         return SellerIdentityForm(
-            self.request.POST or None, instance=instance, producer=self.producer
+            self.request.POST or None,
+            instance=instance,
+            producer=self.producer,
+            officer=is_officer(self.request.user),
         )
 
     def get_context_data(self, **kwargs):

@@ -39,9 +39,18 @@ class SellerIdentityForm(forms.ModelForm):
             "bank_account": forms.TextInput(attrs={"inputmode": "numeric"}),
         }
 
-    def __init__(self, *args, producer: ProducerPage, **kwargs):
+    def __init__(self, *args, producer: ProducerPage, officer: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.producer = producer
+        if officer:  # the platform's commission is the officers' to set, never the seller's
+            self.fields["commission_bp"] = forms.IntegerField(
+                label=SellerIdentity._meta.get_field("commission_bp").verbose_name,
+                help_text=SellerIdentity._meta.get_field("commission_bp").help_text,
+                required=False,
+                min_value=0,
+                max_value=3000,
+                initial=self.instance.commission_bp,
+            )
         self.fields["bank_bin"] = forms.ChoiceField(
             label=_("Ngân hàng"),
             required=False,
@@ -73,6 +82,14 @@ class SellerIdentityForm(forms.ModelForm):
         from cms.search.text import fold
 
         return fold(self.cleaned_data["bank_holder"]).upper().strip()  # as banks print it
+
+    def save(self, commit=True):
+        identity = super().save(commit=False)
+        if "commission_bp" in self.fields:
+            identity.commission_bp = self.cleaned_data.get("commission_bp")
+        if commit:
+            identity.save()
+        return identity
 
     def clean(self):
         data = super().clean()

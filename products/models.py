@@ -515,6 +515,12 @@ class SellerIdentity(models.Model):
     bank_bin = models.CharField(_("ngân hàng (mã BIN)"), max_length=6, blank=True)
     bank_account = models.CharField(_("số tài khoản"), max_length=19, blank=True)
     bank_holder = models.CharField(_("chủ tài khoản"), max_length=100, blank=True)
+    commission_bp = models.PositiveSmallIntegerField(
+        _("phí sàn riêng (phần vạn)"),
+        null=True,
+        blank=True,
+        help_text=_("Chỉ cán bộ đặt; để trống thì dùng mức chung. 300 = 3%."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -83,6 +83,14 @@ def producer_ids_for_slugs(slugs: Iterable[str]) -> set[int]:
     return set(ProducerPage.objects.filter(slug__in=slugs).values_list("pk", flat=True))
 
 
+def commission_rates(ids: Iterable[int]) -> dict[int, int]:
+    """Producers with their own commission rate (basis points), set by officers."""
+    from .models import SellerIdentity
+
+    rows = SellerIdentity.objects.filter(producer_id__in=set(ids), commission_bp__isnull=False)
+    return dict(rows.values_list("producer_id", "commission_bp"))
+
+
 def producer_kinds(ids: Iterable[int]) -> dict[int, str]:
     """Each producer's legal form ("household", "cooperative", …): taxes depend on it."""
     return dict(ProducerPage.objects.filter(pk__in=set(ids)).values_list("pk", "kind"))

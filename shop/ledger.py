@@ -12,7 +12,8 @@ the sum of its account. Accounts:
 
 - ``cash:<method>``   money the platform holds (bank transfer, card)
 - ``producer:<id>``   what the platform owes the producer (or, negative, is owed by it)
-- ``commission``      the platform's commission (rate per producer, SHOP_COMMISSION_BP)
+- ``commission``      the platform's commission (SHOP_COMMISSION_BP, or the producer's own
+                       rate set by an officer on its seller details)
 - ``tax:vat``, ``tax:pit``  tax withheld for household businesses (Decree 117/2025: goods
                        1% VAT + 0.5% PIT of revenue; SHOP_HOUSEHOLD_VAT_BP / _PIT_BP)
 - ``delivery``        delivery fees, owed to whoever delivers
@@ -28,7 +29,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
-from products.purchasable import producer_kinds
+from products.purchasable import commission_rates, producer_kinds
 
 from .models import LedgerEntry, LedgerTransaction, Order, OrderShipment
 
@@ -57,9 +58,10 @@ class Split:
         return self.subtotal - self.commission - self.vat - self.pit
 
 
-def split(part: OrderShipment, *, household: bool) -> Split:
+def split(part: OrderShipment, *, household: bool, commission_bp: int | None = None) -> Split:
     subtotal = part.subtotal
-    commission = _bp(subtotal, settings.SHOP_COMMISSION_BP)
+    rate = settings.SHOP_COMMISSION_BP if commission_bp is None else commission_bp
+    commission = _bp(subtotal, rate)
     vat = _bp(subtotal, settings.SHOP_HOUSEHOLD_VAT_BP) if household else 0
     pit = _bp(subtotal, settings.SHOP_HOUSEHOLD_PIT_BP) if household else 0
     return Split(subtotal, part.fee, commission, vat, pit)
@@ -91,7 +93,11 @@ def post_sale(part: OrderShipment) -> LedgerTransaction:
     """A producer's part is paid: to the platform (transfer, card) or in cash to the producer."""
     order = part.order
     household = producer_kinds([part.producer_id]).get(part.producer_id) == "household"
-    s = split(part, household=household)
+    s = split(
+        part,
+        household=household,
+        commission_bp=commission_rates([part.producer_id]).get(part.producer_id),
+    )
     producer = producer_account(part.producer_id)
     entries = {
         producer: -s.net,

@@ -98,3 +98,34 @@ def test_payout_file_uses_the_bank_account(settings):
 
 def test_models_and_migrations_agree():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_only_officers_set_a_producers_own_commission_and_the_ledger_uses_it(settings):
+    from shop import ledger, orders
+    from shop.checkout import place_order
+    from tests.shop.conftest import address, in_stock_skus
+
+    settings.SHOP_COMMISSION_BP = 300
+    a = in_stock_skus(1)[0]
+    producer = ProducerPage.objects.get(pk=a.page.producer_id)
+    ProducerPage.objects.filter(pk=producer.pk).update(kind="enterprise")
+    farmer = _client(login(producer.slug))
+    assert 'name="commission_bp"' not in farmer.get(URL).content.decode()
+    farmer.post(URL, _data(commission_bp="0"))  # not the seller's to set: ignored
+    assert SellerIdentity.objects.get(producer=producer).commission_bp is None
+    officer = _client(login("officer"))
+    assert (
+        officer.post(URL + f"?producer={producer.slug}", _data(commission_bp="0")).status_code
+        == 302
+    )
+    assert SellerIdentity.objects.get(producer=producer).commission_bp == 0
+    order = place_order(
+        items={a.sku: 1},
+        address=address(),
+        shipping={producer.pk: "delivery"},
+        payment_method="vietqr",
+    )
+    orders.mark_paid(order)
+    part = order.shipments.get()
+    assert ledger.owed_to_producer(producer.pk) == part.subtotal  # no commission, no tax
+    assert ledger.balance("commission") == 0
