@@ -31,9 +31,8 @@ class VariantsPanel(InlinePanel):
         options = super().get_form_options()
         formset = options["formsets"][self.relation_name]
         extra = {}
-        deferred = getattr(
-            getattr(formset.get("form"), "Meta", None), "defer_required_on_fields", None
-        )
+        # The same source Wagtail's InlinePanel reads them from.
+        deferred = self.child_edit_handler.get_form_options().get("defer_required_on_fields")
         if deferred:
             extra["defer_required_on_fields"] = deferred
         formset["form"] = get_form_for_model(

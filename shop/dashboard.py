@@ -1,7 +1,6 @@
 """The admin home's order panel: for a producer, its parts waiting to be shipped (count and
 the next one, oldest first); for an officer, transfers to confirm and orders flagged for it."""
 
-from django.db.models import Q
 from django.urls import reverse
 from wagtail.admin.ui.components import Component
 
@@ -38,7 +37,7 @@ class OrdersHomePanel(Component):
             OrderShipment.objects.filter(
                 producer_id__in=producer_ids_for(self.user), status__in=OPEN
             )
-            .exclude(Q(order__status__in=(S.PENDING_PAYMENT, S.CANCELLED, S.REFUNDED)))
+            .exclude(order__status__in=(S.PENDING_PAYMENT, S.CANCELLED, S.REFUNDED))
             .select_related("order")
             .order_by("order__created_at")
         )

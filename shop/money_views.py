@@ -1,6 +1,7 @@
 """Admin screens for money: officers run payout batches; a producer sees its balance, statement
 and payouts. Thin views over shop.ledger."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -34,7 +35,7 @@ class PayoutsView(OfficerOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
             ),
             batches=PayoutBatch.objects.prefetch_related("lines")[:20],
             missing_accounts=self._missing_accounts(owed, titles),
-            minimum=ledger.settings.SHOP_PAYOUT_MINIMUM,
+            minimum=settings.SHOP_PAYOUT_MINIMUM,
         )
         return context
 

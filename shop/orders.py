@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from products.stock import InsufficientStock, consume, release  # noqa: F401 (re-exported)
+from products.stock import consume, release
 
 from . import emails, ledger
 from .models import Order, OrderShipment, OrderStatusChange
@@ -217,6 +217,7 @@ class Actor:
         self.user = user
         self.officer = is_officer(user)
         self.producer_ids = set() if self.officer else producer_ids_for(user)
+        self._owns_order: dict[int, bool] = {}
 
     def may(self, transition: Transition, order: Order, part: OrderShipment | None) -> bool:
         if self.officer:
@@ -226,12 +227,14 @@ class Actor:
         if part is not None:
             return part.producer_id in self.producer_ids
         # An order-wide step (a transfer into the platform's account): only when every part
-        # of the order is this producer's own.
-        return all(
-            s.producer_id in self.producer_ids
-            for s in order.shipments.all()
-            if s.status != P.CANCELLED
-        )
+        # of the order is this producer's own (asked once per order).
+        if order.pk not in self._owns_order:
+            self._owns_order[order.pk] = all(
+                s.producer_id in self.producer_ids
+                for s in order.shipments.all()
+                if s.status != P.CANCELLED
+            )
+        return self._owns_order[order.pk]
 
 
 def available_actions(target, user, *, actor: Actor | None = None) -> list[Transition]:
