@@ -236,3 +236,20 @@ SHOP_MAX_QUANTITY = int(os.environ.get("SHOP_MAX_QUANTITY", "99"))
 SHOP_DELIVERY_FEE = int(os.environ.get("SHOP_DELIVERY_FEE", "30000"))
 SHOP_FREE_DELIVERY_FROM = int(os.environ.get("SHOP_FREE_DELIVERY_FROM", "500000"))
 SHOP_TRANSFER_HOLD_HOURS = int(os.environ.get("SHOP_TRANSFER_HOLD_HOURS", "48"))
+
+# Delivery (shop/delivery, docs/delivery.md). No carrier configured → the fee table alone.
+SHOP_CARRIER_TIMEOUT = min(float(os.environ.get("SHOP_CARRIER_TIMEOUT", "3")), 3.0)
+SHOP_QUOTE_CACHE_SECONDS = int(os.environ.get("SHOP_QUOTE_CACHE_SECONDS", "600"))
+SHOP_DEFAULT_WEIGHT_GRAMS = int(os.environ.get("SHOP_DEFAULT_WEIGHT_GRAMS", "500"))
+SHOP_PACKAGING_GRAMS = int(os.environ.get("SHOP_PACKAGING_GRAMS", "100"))
+# Giao Hàng Nhanh: token and shop id from the GHN dashboard; the webhook token is a secret
+# we put in the callback URL registered with GHN (GHN does not sign its callbacks).
+GHN_API_BASE = os.environ.get("GHN_API_BASE", "https://online-gateway.ghn.vn/shiip/public-api")
+GHN_API_TOKEN = os.environ.get("GHN_API_TOKEN", "")
+GHN_SHOP_ID = os.environ.get("GHN_SHOP_ID", "")
+GHN_WEBHOOK_TOKEN = os.environ.get("GHN_WEBHOOK_TOKEN", "")
+# Giao Hàng Tiết Kiệm: API token and partner code; GHTK echoes the `hash` we registered.
+GHTK_API_BASE = os.environ.get("GHTK_API_BASE", "https://services.giaohangtietkiem.vn")
+GHTK_API_TOKEN = os.environ.get("GHTK_API_TOKEN", "")
+GHTK_CLIENT_SOURCE = os.environ.get("GHTK_CLIENT_SOURCE", "")
+GHTK_WEBHOOK_HASH = os.environ.get("GHTK_WEBHOOK_HASH", "")
