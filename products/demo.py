@@ -28,6 +28,7 @@ from .models import (
     ProductVariant,
     TraceabilityBatch,
 )
+from .register import load_register
 from .stock import set_on_hand
 
 RECOGNISING_BODY = {
@@ -43,19 +44,24 @@ def _stable(text: str, modulo: int) -> int:
 
 @transaction.atomic
 def load_reference_data(data: dict) -> None:
+    """The country's address register, then the curated Hà Nội communes on top of it (the
+    curated old names come from the city's resolutions; the register lacks a few of them)."""
+    load_register()
     for item in data["communes"]:
-        commune, _ = Commune.objects.get_or_create(
-            code=item["code"], defaults={"name": item["name"], "kind": item["type"]}
-        )
+        commune = Commune.objects.get(code=item["code"])
         for legacy in item["legacy"]:
-            if not commune.legacy_names.filter(
-                legacy_commune=legacy["commune"], legacy_district=legacy["district"]
-            ).exists():
-                LegacyCommuneName(
-                    commune=commune,
-                    legacy_commune=legacy["commune"],
-                    legacy_district=legacy["district"],
-                ).save()
+            name, _ = LegacyCommuneName.objects.update_or_create(
+                commune=commune,
+                legacy_commune=legacy["commune"],
+                legacy_district=legacy["district"],
+                defaults={"legacy_province": commune.province.short_name, "is_main": True},
+            )
+            # A unit the register splits: where the curated data puts it is where it resolves.
+            LegacyCommuneName.objects.filter(
+                folded_commune=name.folded_commune,
+                folded_district=name.folded_district,
+                commune__province=commune.province,
+            ).exclude(pk=name.pk).update(is_main=False)
     for group in data["ocop_categories"]:
         parent, _ = OcopCategory.objects.get_or_create(
             code=group["code"], defaults={"name": group["name_vi"], "name_en": group["name_en"]}

@@ -26,7 +26,13 @@ from cms.visibility import public, site_for
 
 from .forms import ProductPageForm
 from .panels import product_content_panels
-from .reference import Commune, LegacyCommuneName, OcopCategory  # noqa: F401  (re-exported)
+from .reference import (  # noqa: F401  (re-exported)
+    Commune,
+    LegacyCommuneName,
+    OcopCategory,
+    Province,
+    programme_communes,
+)
 from .serializers import (
     CategorySerializer,
     CommuneSerializer,
@@ -75,6 +81,7 @@ class ProducerPage(Page):
         blank=True,
         on_delete=models.PROTECT,
         related_name="producers",
+        limit_choices_to=programme_communes,
     )
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
@@ -160,6 +167,7 @@ class ProductPage(Page):
         blank=True,
         on_delete=models.PROTECT,
         related_name="products",
+        limit_choices_to=programme_communes,
     )
     ocop_stars = models.PositiveSmallIntegerField(
         _("hạng sao OCOP"), choices=STAR_CHOICES, null=True, blank=True

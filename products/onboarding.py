@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.search.text import fold
 
-from .models import Commune, ProducerIndexPage, ProducerPage
+from .models import Commune, ProducerIndexPage, ProducerPage, programme_communes
 from .roles import create_login, ensure_producer_access
 
 
@@ -41,7 +41,9 @@ class OnboardingForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Loại hình"), choices=ProducerPage.Kind.choices)
     commune = forms.ModelChoiceField(
-        label=_("Xã/phường"), queryset=Commune.objects.all(), required=False
+        label=_("Xã/phường"),
+        queryset=Commune.objects.filter(programme_communes()),
+        required=False,
     )
     address = forms.CharField(label=_("Địa chỉ"), max_length=255, required=False)
     phone = forms.CharField(label=_("Điện thoại"), max_length=20, required=False)

@@ -26,6 +26,7 @@ class Purchasable:
     producer_slug: str
     available: int
     product_id: int
+    weight_grams: int | None = None  # None: the producer has not given it
 
     @property
     def display_name(self) -> str:
@@ -47,6 +48,7 @@ def get_purchasables(skus: Iterable[str]) -> dict[str, Purchasable]:
             "sku",
             "label",
             "price",
+            "weight_grams",
             "page__id",
             "page__title",
             "page__producer__id",
@@ -66,6 +68,7 @@ def get_purchasables(skus: Iterable[str]) -> dict[str, Purchasable]:
             producer_slug=v.page.producer.slug,
             available=free.get(v.sku, 0),
             product_id=v.page.pk,
+            weight_grams=v.weight_grams,
         )
         for v in variants
     }
@@ -130,9 +133,36 @@ def producer_contacts(ids: Iterable[int]) -> dict[int, ProducerContact]:
     return contacts
 
 
+@dataclass(frozen=True)
+class ProducerAddress:
+    producer_id: int
+    title: str
+    commune_id: int | None
+    address: str
+    phone: str
+
+
+def producer_addresses(ids: Iterable[int]) -> dict[int, ProducerAddress]:
+    """Where each producer is (its page's commune, address and phone): the default pickup
+    address for carriers until the producer sets its own."""
+    rows = ProducerPage.objects.filter(pk__in=set(ids)).values_list(
+        "pk", "title", "commune_id", "address", "phone"
+    )
+    return {row[0]: ProducerAddress(*row) for row in rows}
+
+
 def payout_accounts(ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
     """(bank BIN, account number, holder) of each producer that has given one."""
     from .models import SellerIdentity
 
     rows = SellerIdentity.objects.filter(producer_id__in=set(ids)).exclude(bank_account="")
     return {r.producer_id: (r.bank_bin, r.bank_account, r.bank_holder) for r in rows}
+
+
+def variants_without_weight(producer_id: int) -> list[str]:
+    """ "Bình gốm men lam — Cỡ lớn" for each of the producer's variants that has no weight
+    (carriers then price it at the default weight)."""
+    variants = ProductVariant.objects.filter(
+        page__producer_id=producer_id, weight_grams__isnull=True
+    ).select_related("page")
+    return [f"{v.page.title} — {v.label}" for v in variants.order_by("page__title", "sort_order")]

@@ -1,4 +1,5 @@
-"""Reference data: communes (post-1 July 2025) with legacy names; the OCOP category tree."""
+"""Reference data: the address register (34 provinces and their communes after 1 July 2025,
+with the pre-reform names that resolve to them); the OCOP category tree."""
 
 from django.db import models
 from django.db.models import Q
@@ -6,70 +7,201 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
-from wagtail.search import index
 
 from cms.language import localized
 from cms.search.text import fold
 
+PROGRAMME_PROVINCE_CODE = "01"  # Thành phố Hà Nội: the programme's producers and sites are here
+
+# Kind words people put before a name ("Phường Hải Châu", "huyện Gia Lâm"), folded, longest first.
+_UNIT_PREFIXES = (
+    "thanh pho ",
+    "thi tran ",
+    "dac khu ",
+    "thi xa ",
+    "phuong ",
+    "huyen ",
+    "quan ",
+    "tinh ",
+    "tp. ",
+    "tp ",
+    "xa ",
+    "q. ",
+    "p. ",
+)
+
+
+def split_kind(text: str) -> tuple[str, str, str]:
+    """("phuong", "hai chau", "Hải Châu") for "Phường Hải Châu": the folded kind word (or ""),
+    the folded bare name and the bare name as typed."""
+    typed = " ".join(text.replace(".", ". ").split())
+    folded = fold(typed)
+    for prefix in _UNIT_PREFIXES:
+        if folded.startswith(prefix) and len(folded) > len(prefix):
+            words = len(prefix.split())
+            return (
+                prefix.strip(" ."),
+                folded[len(prefix) :].strip(),
+                " ".join(typed.split()[words:]),
+            )
+    return "", folded, typed
+
+
+def bare(text: str) -> str:
+    """The folded name without its kind word: "Phường Hải Châu" → "hai chau"."""
+    return split_kind(text)[1]
+
+
+_KIND_WORDS = {"phuong": "phường", "p": "phường", "xa": "xã", "dac khu": "đặc khu"}
+
+
+class Province(models.Model):
+    """A province or centrally-run city after the 1 July 2025 reform (34 units, GSO codes)."""
+
+    code = models.CharField(_("mã"), max_length=2, unique=True)
+    name = models.CharField(_("tên"), max_length=100)  # "Thành phố Hà Nội"
+    short_name = models.CharField(_("tên ngắn"), max_length=60)  # "Hà Nội"
+    folded_name = models.CharField(max_length=60, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["folded_name"]
+        verbose_name = _("tỉnh/thành phố")
+        verbose_name_plural = _("tỉnh/thành phố")
+
+    def __str__(self):
+        return self.short_name
+
+    def save(self, *args, **kwargs):
+        self.folded_name = bare(self.short_name)
+        super().save(*args, **kwargs)
+
+
+def programme_communes():
+    """limit_choices_to for producers, products and sites: the programme's own province."""
+    return Q(province__code=PROGRAMME_PROVINCE_CODE)
+
 
 class CommuneQuerySet(models.QuerySet):
-    def resolve(self, text: str):
+    def resolve(self, text: str, province: str | None = None):
         """Find the commune for a current or legacy name.
 
-        Accepts "Gia Lâm", "xã Gia Lâm", "Dương Xá" or "Dương Xá, Gia Lâm" (legacy commune and
-        district) — with or without diacritics — and returns the current Commune or None.
+        Accepts "Gia Lâm", "xã Gia Lâm", "Dương Xá", "Dương Xá, Gia Lâm" (legacy commune and
+        district) or "Hải Châu, Đà Nẵng" — with or without diacritics — and returns the current
+        Commune or None. A legacy unit split between several communes resolves to the one that
+        took its main part.
         """
-        parts = [fold(p) for p in text.split(",") if p.strip()]
+        parts = [bare(p) for p in text.split(",") if p.strip()]
         if not parts:
             return None
-        name = parts[0]
-        for prefix in ("xa ", "phuong ", "thi tran "):
-            if name.startswith(prefix):
-                name = name[len(prefix) :]
-        district = parts[1] if len(parts) > 1 else None
-        for prefix in ("huyen ", "quan ", "thi xa "):
-            if district and district.startswith(prefix):
-                district = district[len(prefix) :]
+        name, rest = parts[0], parts[1:]
+        scope = self.filter(province__code=province) if province else self
+        current = scope.filter(folded_name=name)
         legacy = LegacyCommuneName.objects.filter(folded_commune=name)
-        if district:
-            legacy = legacy.filter(folded_district=district)
-        current = self.filter(folded_name=name)
-        if not district and current.exists():
-            return current.first()
-        hit = legacy.select_related("commune").first()
+        if province:
+            legacy = legacy.filter(commune__province__code=province)
+        for part in rest:
+            narrowed = current.filter(province__folded_name=part)
+            current = narrowed if narrowed.exists() else current.none()
+            legacy = legacy.filter(Q(folded_district=part) | Q(folded_province=part))
+        if not rest and current.exists():
+            return current.order_by("province__code", "code").first()
+        hit = legacy.select_related("commune").order_by("-is_main", "pk").first()
         if hit:
             return hit.commune
-        return current.first()
+        return current.order_by("province__code", "code").first()
 
     def matching(self, text: str):
         """Communes whose current or legacy name folds to `text`."""
-        folded = fold(text)
+        folded = bare(text)
         return self.filter(
             Q(folded_name=folded) | Q(legacy_names__folded_commune=folded) | Q(code=text.strip())
         ).distinct()
 
+    def search(self, text: str, province: str | None = None, limit: int = 20) -> list:
+        """Type-ahead: communes whose current name, old name or old district starts with (or,
+        from three letters, contains) what was typed — with or without diacritics. "dong da"
+        finds Phường Đống Đa and the wards of the old Đống Đa district; "Kiêu Kỵ, Gia Lâm"
+        finds the commune that took Kiêu Kỵ. Current names rank first."""
+        pieces = [p for p in text.split(",") if p.strip()]
+        scope = self.filter(province__code=province) if province else self.all()
+        if not pieces:
+            return []
+        kind_word, name, as_typed = split_kind(pieces[0])
+        rest = [bare(p) for p in pieces[1:]]
+        current = Q(folded_name__startswith=name)
+        old = Q(legacy_names__folded_commune__startswith=name)
+        district = Q(legacy_names__folded_district__startswith=name)
+        if len(name) >= 3:
+            current |= Q(folded_name__contains=" " + name)
+            old |= Q(legacy_names__folded_commune__contains=" " + name)
+        hits = scope.filter(current | old | district)
+        for part in rest:
+            hits = hits.filter(
+                Q(province__folded_name__startswith=part)
+                | Q(legacy_names__folded_district__startswith=part)
+                | Q(legacy_names__folded_province__startswith=part)
+            )
+        kind = _KIND_WORDS.get(kind_word)
+        ranked = (
+            hits.values("pk", "name")
+            .annotate(
+                best=models.Min(
+                    models.Case(
+                        models.When(folded_name=name, name__iexact=as_typed, then=0),
+                        models.When(folded_name=name, then=1),
+                        models.When(legacy_names__folded_commune=name, then=2),
+                        models.When(legacy_names__folded_district=name, then=3),
+                        models.When(folded_name__startswith=name, then=4),
+                        default=5,
+                        output_field=models.IntegerField(),
+                    )
+                ),
+                same_kind=models.Case(
+                    models.When(kind=kind, then=0), default=1, output_field=models.IntegerField()
+                ),
+            )
+            .order_by("best", "same_kind", "name", "pk")[:limit]
+        )
+        rank = {row["pk"]: row["best"] for row in ranked}
+        found = self.filter(pk__in=rank).select_related("province").prefetch_related("legacy_names")
+        by_pk = {c.pk: c for c in found}
+        for commune in found:
+            commune.match_rank = rank[commune.pk]  # 0, 1: the current name, as typed / folded
+        return [by_pk[pk] for pk in rank]
 
-class Commune(index.Indexed, ClusterableModel):
-    """A commune or ward of Hà Nội after the 1 July 2025 reform (two-level local government)."""
+
+class Commune(ClusterableModel):
+    """A commune, ward or special zone after the 1 July 2025 reform (two-level local
+    government), in its province; the whole country's register comes from
+    products.register."""
 
     class Kind(models.TextChoices):
         COMMUNE = "xã", _("Xã")
         WARD = "phường", _("Phường")
+        SPECIAL_ZONE = "đặc khu", _("Đặc khu")
 
     code = models.CharField(_("mã"), max_length=5, unique=True)
+    province = models.ForeignKey(
+        Province,
+        verbose_name=_("tỉnh/thành phố"),
+        on_delete=models.PROTECT,
+        related_name="communes",
+    )
     name = models.CharField(_("tên"), max_length=100)
     kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices, default=Kind.COMMUNE)
     folded_name = models.CharField(max_length=100, editable=False, db_index=True)
+    latitude = models.FloatField(_("vĩ độ"), null=True, blank=True)
+    longitude = models.FloatField(_("kinh độ"), null=True, blank=True)
 
     objects = CommuneQuerySet.as_manager()
 
     panels = [
         FieldPanel("code"),
+        FieldPanel("province"),
         FieldPanel("name"),
         FieldPanel("kind"),
         InlinePanel("legacy_names"),
     ]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:
         ordering = ["name"]
@@ -80,24 +212,46 @@ class Commune(index.Indexed, ClusterableModel):
         return f"{self.get_kind_display()} {self.name}"
 
     def save(self, *args, **kwargs):
-        self.folded_name = fold(self.name)
+        self.folded_name = bare(self.name)
         super().save(*args, **kwargs)
 
     @property
+    def full_name(self) -> str:
+        """ "Phường Hoàn Kiếm, Hà Nội" — how an address line names it."""
+        return f"{self}, {self.province}"
+
+    @property
+    def aliases(self) -> list[str]:
+        """ "Dương Xá, Gia Lâm" for each pre-reform commune that (mainly) became this one — how
+        people still name the place; a sliver of an old commune split off here is left out."""
+        return [
+            f"{n.legacy_commune}, {n.legacy_district}" for n in self.legacy_names.all() if n.is_main
+        ]
+
+    @property
     def legacy_label(self) -> str:
-        """ "Dương Xá, Kiêu Kỵ (Gia Lâm cũ)" — how people still name the place."""
-        names = [f"{n.commune}, {n.district}" for n in self.legacy_names.all()]
-        return "; ".join(names)
+        return "; ".join(self.aliases)
+
+    @property
+    def main_legacy(self):
+        """The pre-reform unit that gave this commune its main part (carriers still use it)."""
+        names = sorted(self.legacy_names.all(), key=lambda n: (not n.is_main, n.pk))
+        return names[0] if names else None
 
 
 class LegacyCommuneName(models.Model):
-    """A pre-reform commune and district now part of a current commune."""
+    """A pre-reform commune (with its district and province) now part of a current commune.
+    A unit split between several communes is listed under each; `is_main` marks the one that
+    took its main part (where an old address resolves)."""
 
     commune = ParentalKey(Commune, on_delete=models.CASCADE, related_name="legacy_names")
     legacy_commune = models.CharField(_("xã cũ"), max_length=100)
     legacy_district = models.CharField(_("huyện/quận cũ"), max_length=100)
+    legacy_province = models.CharField(_("tỉnh cũ"), max_length=100, blank=True)
+    is_main = models.BooleanField(_("phần chính"), default=True)
     folded_commune = models.CharField(max_length=100, editable=False, db_index=True)
-    folded_district = models.CharField(max_length=100, editable=False)
+    folded_district = models.CharField(max_length=100, editable=False, db_index=True)
+    folded_province = models.CharField(max_length=100, editable=False, blank=True)
 
     class Meta:
         verbose_name = _("tên cũ")
@@ -107,9 +261,13 @@ class LegacyCommuneName(models.Model):
         return f"{self.legacy_commune}, {self.legacy_district}"
 
     def save(self, *args, **kwargs):
-        self.folded_commune = fold(self.legacy_commune)
-        self.folded_district = fold(self.legacy_district)
+        self.fold_names()
         super().save(*args, **kwargs)
+
+    def fold_names(self):
+        self.folded_commune = bare(self.legacy_commune)
+        self.folded_district = bare(self.legacy_district)
+        self.folded_province = bare(self.legacy_province)
 
     # Template-friendly names.
     @property

@@ -53,10 +53,7 @@ class ProductDocument(SearchDocument):
             producer.title if producer else "",
             f"OCOP {stars} sao" if stars else "",
         ]
-        aliases = []
-        if commune is not None:
-            for legacy in commune.legacy_names.all():
-                aliases.append(f"{legacy.legacy_commune}, {legacy.legacy_district}")
+        aliases = commune.aliases if commune is not None else []
         has_stock = getattr(page, "has_stock", None)
         if has_stock is None:
             has_stock = ProductPage.objects.filter(pk=page.pk).filter(in_stock_condition()).exists()

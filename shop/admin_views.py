@@ -21,6 +21,7 @@ from django.views.generic import TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import orders as services
+from .delivery import shipments
 from .models import Order, OrderLine, OrderShipment
 from .permissions import can_manage_orders, is_officer, producer_ids_for
 
@@ -139,6 +140,9 @@ class OrderDetailView(WagtailAdminTemplateMixin, TemplateView):
         for part in parts:
             part.order = order
             part.actions = services.available_actions(part, self.request.user, actor=actor)
+            part.cannot_ship = shipments.cannot_create(part)
+            part.carrier_choices = shipments.carriers_for(part) if not part.cannot_ship else []
+            part.timeline = list(part.events.all())
         history = order.history.select_related("user", "shipment")
         if not scope.officer:
             history = history.filter(shipment__isnull=True) | history.filter(

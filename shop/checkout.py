@@ -10,9 +10,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from products.purchasable import Purchasable, get_purchasables
+from products.reference import Commune
 from products.stock import InsufficientStock, reserve
 
 from . import emails
+from .delivery.quotes import PartQuote, quote_part
 from .models import Order, OrderLine, OrderShipment, OrderStatusChange
 from .notifications import notify_new_order
 
@@ -42,6 +44,7 @@ class ProducerGroup:
     producer_slug: str
     lines: list[PricedLine] = field(default_factory=list)
     method: str = OrderShipment.Method.DELIVERY
+    quote: PartQuote | None = None  # set by price_cart
 
     @property
     def subtotal(self) -> int:
@@ -49,7 +52,7 @@ class ProducerGroup:
 
     @property
     def fee(self) -> int:
-        return shipping_fee(self.method, self.subtotal)
+        return self.quote.fee if self.quote else 0
 
 
 @dataclass
@@ -78,17 +81,6 @@ class PricedCart:
         return [line for g in self.groups for line in g.lines]
 
 
-def shipping_fee(method: str, subtotal: int) -> int:
-    """The delivery fee table: a flat fee per producer part, free from a threshold.
-
-    Pickup at the producer is free."""
-    if method == OrderShipment.Method.PICKUP:
-        return 0
-    if subtotal >= settings.SHOP_FREE_DELIVERY_FROM:
-        return 0
-    return settings.SHOP_DELIVERY_FEE
-
-
 def validate_quantity(value, available: int | None = None) -> int:
     """A positive whole number, at most SHOP_MAX_QUANTITY and (if given) what is available."""
     try:
@@ -108,8 +100,14 @@ def validate_quantity(value, available: int | None = None) -> int:
     return quantity
 
 
-def price_cart(items: Mapping[str, int], shipping: Mapping[int, str] | None = None) -> PricedCart:
-    """Group cart items by producer with current prices; report what can no longer be bought."""
+def price_cart(
+    items: Mapping[str, int],
+    shipping: Mapping[int, str] | None = None,
+    destination: Commune | None = None,
+) -> PricedCart:
+    """Group cart items by producer with current prices and a delivery quote to `destination`
+    (the buyer's commune; None: the default province, by the fee table); report what can no
+    longer be bought."""
     found = get_purchasables(items.keys())
     groups: dict[int, ProducerGroup] = {}
     problems = []
@@ -133,6 +131,10 @@ def price_cart(items: Mapping[str, int], shipping: Mapping[int, str] | None = No
             group.method = shipping[item.producer_id]
         group.lines.append(PricedLine(item, quantity))
     ordered = sorted(groups.values(), key=lambda g: g.producer_title)
+    for group in ordered:
+        group.quote = quote_part(
+            group.producer_id, group.lines, group.subtotal, destination, group.method
+        )
     return PricedCart(ordered, problems)
 
 
@@ -196,10 +198,13 @@ def place_order(
             raise CheckoutError(
                 _("Chọn hình thức nhận hàng cho %(p)s.") % {"p": group.producer_title}
             )
-        group.method = chosen
+    destination = Commune.objects.select_related("province").filter(pk=address.commune_id).first()
+    if destination is None:
+        raise CheckoutError(_("Xã/phường giao hàng không hợp lệ."))
+    priced = price_cart(clean, shipping, destination)
 
     try:
-        return _create(priced, address, method, user, token, invoice or {})
+        return _create(priced, address, destination, method, user, token, invoice or {})
     except (IntegrityError, CheckoutError):
         # A simultaneous submit of the same review won: on PostgreSQL this one waited on its
         # row locks or on the token's unique index, then failed; give back the winner's order.
@@ -214,7 +219,7 @@ def placed_with(token: str) -> Order | None:
     return Order.objects.filter(checkout_token=token).first() if token else None
 
 
-def _create(priced, address, method, user, token, invoice) -> Order:
+def _create(priced, address, destination, method, user, token, invoice) -> Order:
     with transaction.atomic():
         # On SQLite the write transaction starts here (BEGIN IMMEDIATE), after any winner.
         existing = placed_with(token)
@@ -240,6 +245,7 @@ def _create(priced, address, method, user, token, invoice) -> Order:
             phone=address.phone,
             email=address.email,
             commune_id=address.commune_id,
+            province=destination.province.short_name,
             street=address.street,
             note=address.note,
             subtotal=priced.subtotal,
@@ -257,6 +263,7 @@ def _create(priced, address, method, user, token, invoice) -> Order:
                 producer_slug=group.producer_slug,
                 method=group.method,
                 fee=group.fee,
+                **_quote_fields(group.quote),
             )
             OrderLine.objects.bulk_create(
                 OrderLine(
@@ -280,3 +287,15 @@ def _create(priced, address, method, user, token, invoice) -> Order:
         transaction.on_commit(lambda: emails.send_order_email(order.pk, "placed"))
         transaction.on_commit(lambda: notify_new_order(order.pk))
     return order
+
+
+def _quote_fields(quote: PartQuote) -> dict:
+    """What the part keeps of the quote that priced it."""
+    return {
+        "weight_grams": quote.weight_grams,
+        "quoted_by": quote.carrier,
+        "quote_note": quote.note[:255],
+        "days_min": quote.days_min or None,
+        "days_max": quote.days_max or None,
+        "carrier_fee": quote.carrier_fee if quote.carrier else None,
+    }

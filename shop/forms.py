@@ -1,13 +1,21 @@
 import re
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from products.reference import Commune
+from products.reference import Commune, Province
 
 from .models import OrderShipment
 from .payments import all_methods
 from .phone import normalise_phone
+
+
+def province_choices() -> list[tuple[str, str]]:
+    """The 34 provinces, the default one (Hà Nội) first, then in alphabetical order."""
+    provinces = list(Province.objects.values_list("code", "short_name"))
+    home = [p for p in provinces if p[0] == settings.SHOP_DEFAULT_PROVINCE]
+    return home + [p for p in provinces if p[0] != settings.SHOP_DEFAULT_PROVINCE]
 
 
 class CartLineForm(forms.Form):
@@ -27,18 +35,24 @@ class CheckoutForm(forms.Form):
         required=False,
         error_messages={"invalid": _("Địa chỉ email không hợp lệ.")},
     )
-    province = forms.CharField(
+    province = forms.ChoiceField(
         label=_("Tỉnh/thành phố"),
-        initial="Hà Nội",
-        disabled=True,
+        error_messages={"invalid_choice": _("Tỉnh/thành phố không hợp lệ.")},
+    )
+    commune_query = forms.CharField(
+        label=_("Tìm xã/phường"),
+        max_length=100,
         required=False,
-        help_text=_("Hiện chỉ giao hàng trong Hà Nội."),
+        help_text=_("Gõ tên mới hoặc tên cũ, có dấu hay không dấu — ví dụ “Kiêu Kỵ, Gia Lâm”."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-commune-search": ""}),
     )
     commune = forms.ModelChoiceField(
         label=_("Xã/phường (theo địa giới từ 01/7/2025)"),
-        queryset=Commune.objects.order_by("name"),
+        queryset=Commune.objects.none(),
+        to_field_name="code",
+        required=False,
         empty_label=_("— Chọn xã/phường —"),
-        error_messages={"invalid_choice": _("Xã/phường không hợp lệ.")},
+        error_messages={"invalid_choice": _("Xã/phường này không thuộc tỉnh/thành đã chọn.")},
     )
     street = forms.CharField(label=_("Số nhà, tên đường/thôn/xóm"), max_length=200)
     note = forms.CharField(
@@ -73,7 +87,17 @@ class CheckoutForm(forms.Form):
 
     def __init__(self, *args, groups=(), **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("recipient", "phone", "commune", "street", "payment_method"):
+        provinces = province_choices()
+        self.fields["province"].choices = provinces
+        self.fields["province"].initial = settings.SHOP_DEFAULT_PROVINCE
+        code = self.data.get(self.add_prefix("province")) or self.initial.get("province")
+        if code not in dict(provinces):
+            code = settings.SHOP_DEFAULT_PROVINCE
+        self.province_code = code
+        self.fields["commune"].queryset = Commune.objects.filter(province__code=code).order_by(
+            "folded_name"
+        )
+        for name in ("recipient", "phone", "province", "street", "payment_method"):
             self.fields[name].error_messages["required"] = _("Vui lòng điền trường này.")
         self.fields["payment_method"].choices = [
             (m.code, m.label) for m in all_methods() if m.available()
@@ -111,10 +135,46 @@ class CheckoutForm(forms.Form):
 
     INVOICE_FIELDS = ("invoice_company", "invoice_tax_code", "invoice_address", "invoice_email")
 
+    def clean_commune_query(self):
+        return " ".join(self.cleaned_data["commune_query"].split())
+
+    def _resolve_commune(self, data):
+        """The commune chosen in the list, else the one the search text names; several or
+        none → an error that keeps everything typed (the list then shows the candidates)."""
+        if data.get("commune") or "commune" in self.errors or "province" in self.errors:
+            return
+        query = data.get("commune_query")
+        if not query:
+            self.add_error("commune", _("Chọn xã/phường, hoặc gõ tên để tìm."))
+            return
+        found = Commune.objects.search(query, province=self.province_code)
+        exact = [c for c in found if c.match_rank <= 1]
+        if len(exact) == 1 or (found and len(found) == 1):
+            data["commune"] = (exact or found)[0]
+            return
+        province = dict(self.fields["province"].choices).get(self.province_code, "")
+        if not found:
+            self.add_error(
+                "commune_query",
+                _(
+                    "Không tìm thấy xã/phường “%(q)s” ở %(p)s. Thử tên khác, hoặc tên cũ trước "
+                    "1/7/2025 (ví dụ “Kiêu Kỵ, Gia Lâm”)."
+                )
+                % {"q": query, "p": province},
+            )
+            return
+        self.fields["commune"].queryset = Commune.objects.filter(pk__in=[c.pk for c in found])
+        self.add_error(
+            "commune",
+            _("Có %(n)s xã/phường khớp “%(q)s”: chọn một trong danh sách.")
+            % {"n": len(found), "q": query},
+        )
+
     def clean(self):
         from products.identity import MST
 
         data = super().clean()
+        self._resolve_commune(data)
         if not data.get("want_invoice"):
             for name in self.INVOICE_FIELDS:
                 data[name] = ""

@@ -17,6 +17,7 @@ the sum of its account. Accounts:
 - ``tax:vat``, ``tax:pit``  tax withheld for household businesses (Decree 117/2025: goods
                        1% VAT + 0.5% PIT of revenue; SHOP_HOUSEHOLD_VAT_BP / _PIT_BP)
 - ``delivery``        delivery fees, owed to whoever delivers
+- ``carrier:<code>``  cash a carrier collected on delivery and owes the platform
 
 A part paid to the platform (transfer, card):  cash +total; producer −net; commission −c;
 tax −t; delivery −fee. A cash-on-delivery part collected by the producer: the producer holds
@@ -106,7 +107,10 @@ def post_sale(part: OrderShipment) -> LedgerTransaction:
         "tax:pit": -s.pit,
         "delivery": -s.fee,
     }
-    if order.payment_method == Order.Payment.COD:
+    if order.payment_method == Order.Payment.COD and part.cod_collected_by:
+        # the carrier holds the cash until it remits it to the platform
+        entries[f"carrier:{part.cod_collected_by}"] = s.subtotal + s.fee
+    elif order.payment_method == Order.Payment.COD:
         entries[producer] += s.subtotal + s.fee  # the producer holds the cash
     else:
         entries[f"cash:{order.payment_method}"] = s.subtotal + s.fee

@@ -141,6 +141,7 @@ class OrderShipment(models.Model):
         PROCESSING = "processing", _("Đang chuẩn bị")
         SHIPPED = "shipped", _("Đang giao")
         DELIVERED = "delivered", _("Đã giao")
+        RETURNED = "returned", _("Đã hoàn về người bán")
         CANCELLED = "cancelled", _("Đã hủy")
 
     class Method(models.TextChoices):
@@ -157,8 +158,21 @@ class OrderShipment(models.Model):
         _("trạng thái"), max_length=12, choices=Status.choices, default=Status.PENDING
     )
     cod_collected_at = models.DateTimeField(_("đã thu tiền COD lúc"), null=True, blank=True)
+    # Who holds the cash collected on delivery: "" the producer, else the carrier's code.
+    cod_collected_by = models.CharField(_("ai thu tiền COD"), max_length=20, blank=True)
     carrier = models.CharField(_("đơn vị vận chuyển"), max_length=60, blank=True)
     tracking_code = models.CharField(_("mã vận đơn"), max_length=60, blank=True)
+    # The quote that priced the part at checkout, and the carrier shipment made from it.
+    weight_grams = models.PositiveIntegerField(_("khối lượng (g)"), default=0)
+    quoted_by = models.CharField(_("báo giá của"), max_length=20, blank=True)
+    quote_note = models.CharField(_("ghi chú phí"), max_length=255, blank=True)
+    days_min = models.PositiveSmallIntegerField(_("giao sớm nhất (ngày)"), null=True, blank=True)
+    days_max = models.PositiveSmallIntegerField(_("giao muộn nhất (ngày)"), null=True, blank=True)
+    carrier_code = models.CharField(_("mã hãng vận chuyển"), max_length=20, blank=True)
+    carrier_fee = models.PositiveBigIntegerField(_("cước hãng thu"), null=True, blank=True)
+    carrier_status = models.CharField(_("trạng thái vận đơn"), max_length=20, blank=True)
+    carrier_status_at = models.DateTimeField(null=True, blank=True, editable=False)
+    label_url = models.URLField(_("nhãn vận đơn"), max_length=500, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -180,6 +194,77 @@ class OrderShipment(models.Model):
     @property
     def total(self) -> int:
         return self.subtotal + self.fee
+
+    @property
+    def tracking_url(self) -> str:
+        from .delivery import get_carrier
+
+        carrier = get_carrier(self.carrier_code)
+        return carrier.tracking_url(self.tracking_code) if carrier and self.tracking_code else ""
+
+    @property
+    def carrier_status_label(self) -> str:
+        from .delivery.base import STATUS_LABELS
+
+        return str(STATUS_LABELS.get(self.carrier_status, ""))
+
+
+class ShipmentEvent(models.Model):
+    """One carrier status notification for a part (webhook or tracking poll), kept once."""
+
+    shipment = models.ForeignKey(OrderShipment, on_delete=models.CASCADE, related_name="events")
+    carrier = models.CharField(max_length=20)
+    event_id = models.CharField(max_length=64)
+    status = models.CharField(_("trạng thái"), max_length=20)
+    raw_status = models.CharField(max_length=40, blank=True)
+    occurred_at = models.DateTimeField(_("lúc"))
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurred_at", "pk"]
+        verbose_name = _("sự kiện vận đơn")
+        constraints = [
+            models.UniqueConstraint(fields=["carrier", "event_id"], name="shop_event_once")
+        ]
+
+    def __str__(self):
+        return f"{self.carrier} {self.event_id}: {self.status}"
+
+    @property
+    def label(self) -> str:
+        from .delivery.base import STATUS_LABELS
+
+        return str(STATUS_LABELS.get(self.status, self.status))
+
+
+class ProducerShipping(models.Model):
+    """A producer's delivery settings: where carriers pick up and which carriers it accepts.
+    Without a row, the producer's page address is the pickup and the fee table prices."""
+
+    producer_id = models.PositiveIntegerField(_("mã chủ thể"), unique=True)
+    pickup_commune = models.ForeignKey(
+        "products.Commune",
+        verbose_name=_("xã/phường lấy hàng"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    pickup_street = models.CharField(_("địa chỉ lấy hàng"), max_length=200, blank=True)
+    pickup_phone = models.CharField(_("điện thoại lấy hàng"), max_length=15, blank=True)
+    carriers = models.CharField(_("hãng vận chuyển nhận"), max_length=100, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("cài đặt giao hàng")
+
+    def __str__(self):
+        return f"{self.producer_id}: {self.carriers or '-'}"
+
+    @property
+    def carrier_codes(self) -> list[str]:
+        return [c for c in self.carriers.split(",") if c]
 
 
 class OrderLine(models.Model):

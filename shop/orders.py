@@ -180,6 +180,17 @@ TRANSITIONS: tuple[Transition, ...] = (
         confirm=gettext_lazy("Người mua đã nhận đủ hàng của phần đơn này?"),
     ),
     Transition(
+        "part_returned",
+        PART,
+        (P.SHIPPED,),
+        P.RETURNED,
+        frozenset({OFFICER, SYSTEM}),
+        gettext_lazy("Hàng đã hoàn về người bán"),
+        _shippable,
+        confirm=gettext_lazy("Hãng vận chuyển đã trả lại hàng của phần đơn này cho người bán?"),
+        danger=True,
+    ),
+    Transition(
         "cod_collected",
         PART,
         (P.PENDING, P.PROCESSING, P.SHIPPED, P.DELIVERED),
@@ -489,18 +500,20 @@ def set_shipment_status(
         note = (note + " " + f"{shipment.carrier} {shipment.tracking_code}").strip()
     shipment.save(update_fields=fields)
     _record(order, old, new, user=user, note=note, shipment=shipment)
+    items = [(line.sku, line.quantity) for line in shipment.lines.all()]
     if new == P.DELIVERED and order.stock_reserved:
-        consume(
-            [(line.sku, line.quantity) for line in shipment.lines.all()],
-            reason=f"Giao đơn {order.reference}",
-            user=_human(user),
-        )
+        consume(items, reason=f"Giao đơn {order.reference}", user=_human(user))
+    if new == P.RETURNED:
+        if order.stock_reserved:
+            release(items)  # the goods are back with the producer, on sale again
+        if order.is_paid:
+            flag(order, _("Hàng bị hoàn về người bán: cần hoàn tiền phần đơn này."), user=user)
     _follow_parts(order, user=user)
     return True
 
 
 def _follow_parts(order: Order, *, user=None):
-    parts = [s.status for s in order.shipments.all() if s.status != P.CANCELLED]
+    parts = [s.status for s in order.shipments.all() if s.status not in (P.CANCELLED, P.RETURNED)]
     if not parts:
         return
     if all(p == P.DELIVERED for p in parts):
@@ -515,9 +528,10 @@ def _follow_parts(order: Order, *, user=None):
 
 
 @transaction.atomic
-def mark_cod_collected(shipment: OrderShipment, *, user=None) -> bool:
-    """A producer marks its cash-on-delivery part paid; when every part is, so is the order.
-    Idempotent: False if the part's cash was already collected or the order is not COD."""
+def mark_cod_collected(shipment: OrderShipment, *, user=None, by: str = "") -> bool:
+    """A producer (or, `by` its code, the carrier) collected a cash-on-delivery part; when every
+    part is, so is the order. Idempotent: False if the part's cash was already collected or the
+    order is not COD."""
     order = _lock(shipment.order)
     shipment = OrderShipment.objects.select_for_update().get(pk=shipment.pk)
     shipment.order = order
@@ -525,14 +539,15 @@ def mark_cod_collected(shipment: OrderShipment, *, user=None) -> bool:
         return False
     _require("cod_collected", order, shipment)
     shipment.cod_collected_at = timezone.now()
-    shipment.save(update_fields=["cod_collected_at", "updated_at"])
+    shipment.cod_collected_by = by
+    shipment.save(update_fields=["cod_collected_at", "cod_collected_by", "updated_at"])
     ledger.post_sale(shipment)  # the producer holds the cash; it owes the platform its share
     _record(
         order,
         shipment.status,
         shipment.status,
         user=user,
-        note=_("Đã thu tiền COD"),
+        note=_("%(who)s đã thu tiền COD") % {"who": by.upper()} if by else _("Đã thu tiền COD"),
         shipment=shipment,
     )
     open_parts = order.shipments.exclude(status=P.CANCELLED)

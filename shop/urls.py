@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .delivery import views as delivery
 
 app_name = "shop"
 
@@ -21,6 +22,9 @@ urlpatterns = [
         views.bank_transfer_webhook,
         name="bank_transfer_webhook",
     ),
+    path("api/communes/", delivery.communes, name="communes"),
+    path("api/delivery-estimate/", delivery.estimate, name="delivery_estimate"),
+    path("delivery/webhook/<slug:carrier>/", delivery.webhook, name="carrier_webhook"),
     path("orders/<str:reference>/status.json", views.order_status, name="order_status"),
     path("orders/<str:reference>/vietqr.svg", views.order_qr, name="order_qr"),
 ]

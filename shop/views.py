@@ -4,6 +4,7 @@ import logging
 import secrets
 
 import stripe
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -15,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from cms.templatetags.cms_tags import vnd
+from products.reference import Commune
 
 from .cart import Cart
 from .checkout import Address, CheckoutError, place_order, placed_with, price_cart
@@ -35,10 +37,22 @@ def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
+def _destination(request):
+    """The commune the buyer gave at checkout (this session), for quotes in the cart."""
+    code = (request.session.get(CHECKOUT_SESSION_KEY) or {}).get("commune")
+    return Commune.objects.select_related("province").filter(code=code).first() if code else None
+
+
 def _cart_context(request, shipping=None):
     cart = Cart(request)
-    priced = price_cart(cart.items(), shipping)
-    return {"priced": priced, "cart_count": priced.count}
+    destination = _destination(request)
+    priced = price_cart(cart.items(), shipping, destination)
+    return {
+        "priced": priced,
+        "cart_count": priced.count,
+        "destination": destination,
+        "free_from": settings.SHOP_FREE_DELIVERY_FROM,
+    }
 
 
 def cart_view(request):
@@ -59,7 +73,7 @@ def _cart_action(request, action):
             error = " ".join(exc.messages)
     done = _("Đã thêm vào giỏ hàng.") if action is _add else _("Đã cập nhật giỏ hàng.")
     if _wants_json(request):
-        priced = price_cart(cart.items())
+        priced = price_cart(cart.items(), destination=_destination(request))
         sku = form.cleaned_data.get("sku") if form.is_valid() else None
         line = next((ln for ln in priced.lines if ln.item.sku == sku), None)
         return JsonResponse(
@@ -73,6 +87,12 @@ def _cart_action(request, action):
                 "subtotal_display": vnd(priced.subtotal),
                 "line_total_display": vnd(line.line_total) if line else "",
                 "group_subtotals": {str(g.producer_id): vnd(g.subtotal) for g in priced.groups},
+                "group_fees": {
+                    str(g.producer_id): vnd(g.fee) if g.fee else _("Miễn phí")
+                    for g in priced.groups
+                },
+                "shipping_display": vnd(priced.shipping_total),
+                "total_display": vnd(priced.total),
             },
             status=400 if error else 200,
         )
@@ -126,17 +146,26 @@ def checkout(request):
             "recipient": request.user.get_full_name(),
             "email": request.user.email,
         }
-    if request.method == "POST":
+    if request.method == "POST" and "change_province" in request.POST:
+        # Without JavaScript: the buyer picked another province; show its communes.
+        data = request.POST.copy()
+        data["commune"] = ""
+        form = CheckoutForm(initial=data.dict(), groups=priced.groups)
+    elif request.method == "POST":
         form = CheckoutForm(request.POST, groups=priced.groups)
         if form.is_valid() and not priced.problems:
-            data = {k: v for k, v in form.cleaned_data.items() if k not in ("commune", "province")}
-            data["commune"] = form.cleaned_data["commune"].pk
+            data = {k: v for k, v in form.cleaned_data.items() if k != "commune"}
+            data["commune"] = form.cleaned_data["commune"].code
             request.session[CHECKOUT_SESSION_KEY] = data
             _review_token(request)
             return redirect("shop:review")
     else:
         form = CheckoutForm(initial=initial, groups=priced.groups)
-    return render(request, "shop/checkout.html", {"form": form, "priced": priced})
+    return render(
+        request,
+        "shop/checkout.html",
+        {"form": form, "priced": priced, "free_from": settings.SHOP_FREE_DELIVERY_FROM},
+    )
 
 
 def _checkout_data(request, groups):
@@ -181,7 +210,7 @@ def review(request):
     if form is None:
         messages.error(request, _("Vui lòng kiểm tra lại thông tin giao hàng."))
         return redirect("shop:checkout")
-    priced = price_cart(items, form.shipping())
+    priced = price_cart(items, form.shipping(), form.cleaned_data["commune"])
     token = _review_token(request)
     if request.method == "POST":
         posted = request.POST.get("checkout_token")
@@ -248,7 +277,7 @@ def _can_view(request, order: Order) -> bool:
 def _get_order(request, reference) -> Order:
     order = (
         Order.objects.select_related("commune")
-        .prefetch_related("shipments__lines", "history")
+        .prefetch_related("shipments__lines", "shipments__events", "history")
         .filter(reference=reference)
         .first()
     )

@@ -6,6 +6,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from . import admin_views, money_views
+from .delivery import admin_views as delivery_admin
 
 
 @hooks.register("register_admin_urls")
@@ -43,6 +44,26 @@ def register_shop_admin_urls():
             "shop/orders/<str:reference>/phieu-giao/<int:part>/",
             admin_views.PackingSlipView.as_view(),
             name="shop_admin_packing_slip",
+        ),
+        path(
+            "shop/orders/<str:reference>/van-don/<int:part>/",
+            delivery_admin.CreateShipmentView.as_view(),
+            name="shop_admin_create_shipment",
+        ),
+        path(
+            "shop/orders/<str:reference>/nhan/<int:part>/",
+            delivery_admin.LabelView.as_view(),
+            name="shop_admin_label",
+        ),
+        path(
+            "shop/orders/<str:reference>/tra-cuu/<int:part>/",
+            delivery_admin.TrackView.as_view(),
+            name="shop_admin_track",
+        ),
+        path(
+            "shop/giao-hang/",
+            delivery_admin.DeliverySettingsView.as_view(),
+            name="shop_admin_delivery",
         ),
     ]
 
@@ -109,6 +130,17 @@ class ProducerMenuItem(MenuItem):
         from .permissions import producer_ids_for
 
         return bool(producer_ids_for(request.user))
+
+
+@hooks.register("register_admin_menu_item")
+def delivery_menu_item():
+    return ProducerMenuItem(
+        _("Cài đặt giao hàng"),
+        reverse("shop_admin_delivery"),
+        name="shop-delivery",
+        icon_name="site",
+        order=172,
+    )
 
 
 @hooks.register("register_admin_menu_item")

@@ -21,7 +21,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.visibility import public
-from products.models import Commune
+from products.models import Commune, programme_communes
 from products.serializers import CommuneSerializer
 
 from .panels import TileStatusPanel
@@ -63,6 +63,7 @@ class TourSitePage(Page):
         blank=True,
         on_delete=models.PROTECT,
         related_name="tour_sites",
+        limit_choices_to=programme_communes,
     )
     latitude = models.FloatField(_("vĩ độ"))
     longitude = models.FloatField(_("kinh độ"))

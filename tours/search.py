@@ -22,10 +22,7 @@ class TourSiteDocument(SearchDocument):
 
     def to_document(self, page: TourSitePage) -> dict:
         commune = page.commune
-        aliases = []
-        if commune is not None:
-            for legacy in commune.legacy_names.all():
-                aliases.append(f"{legacy.legacy_commune}, {legacy.legacy_district}")
+        aliases = commune.aliases if commune is not None else []
         story = strip_tags(getattr(page, "story", "") or "")
         geo = None
         if page.latitude is not None and page.longitude is not None:

@@ -233,8 +233,17 @@ SHOP_HOUSEHOLD_VAT_BP = int(os.environ.get("SHOP_HOUSEHOLD_VAT_BP", "100"))  # 1
 SHOP_HOUSEHOLD_PIT_BP = int(os.environ.get("SHOP_HOUSEHOLD_PIT_BP", "50"))  # 0.5% PIT
 SHOP_PAYOUT_MINIMUM = int(os.environ.get("SHOP_PAYOUT_MINIMUM", "100000"))  # đồng
 SHOP_MAX_QUANTITY = int(os.environ.get("SHOP_MAX_QUANTITY", "99"))
-SHOP_DELIVERY_FEE = int(os.environ.get("SHOP_DELIVERY_FEE", "30000"))
+SHOP_DELIVERY_FEE = int(os.environ.get("SHOP_DELIVERY_FEE", "30000"))  # same province, ≤ 1 kg
+# The fee table (shop/delivery/table.py): zone → (fee up to SHOP_TABLE_BASE_GRAMS, fee per
+# further 500 g, fewest days, most days). Used when no carrier is configured or none answers.
+SHOP_TABLE_BASE_GRAMS = 1000
+SHOP_DELIVERY_TABLE = {
+    "local": (SHOP_DELIVERY_FEE, 5000, 1, 2),
+    "region": (35000, 5000, 2, 4),
+    "national": (45000, 8000, 3, 6),
+}
 SHOP_FREE_DELIVERY_FROM = int(os.environ.get("SHOP_FREE_DELIVERY_FROM", "500000"))
+SHOP_DEFAULT_PROVINCE = "01"  # where buyers are assumed to be until they say (Hà Nội)
 SHOP_TRANSFER_HOLD_HOURS = int(os.environ.get("SHOP_TRANSFER_HOLD_HOURS", "48"))
 
 # Delivery (shop/delivery, docs/delivery.md). No carrier configured → the fee table alone.

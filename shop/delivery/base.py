@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
+from django.utils.translation import gettext_lazy
+
 
 class Status:
     """Normalised shipment statuses (carrier-specific codes map onto these)."""
@@ -26,6 +28,19 @@ class Status:
     CANCELLED = "cancelled"
 
     ALL = (CREATED, PICKED, IN_TRANSIT, DELIVERED, FAILED, RETURNING, RETURNED, CANCELLED)
+    FINAL = (DELIVERED, RETURNED, CANCELLED)
+
+
+STATUS_LABELS = {
+    Status.CREATED: gettext_lazy("Đã tạo vận đơn, chờ lấy hàng"),
+    Status.PICKED: gettext_lazy("Đã lấy hàng"),
+    Status.IN_TRANSIT: gettext_lazy("Đang vận chuyển"),
+    Status.DELIVERED: gettext_lazy("Đã giao thành công"),
+    Status.FAILED: gettext_lazy("Giao không thành công"),
+    Status.RETURNING: gettext_lazy("Đang hoàn về người bán"),
+    Status.RETURNED: gettext_lazy("Đã hoàn về người bán"),
+    Status.CANCELLED: gettext_lazy("Vận đơn đã hủy"),
+}
 
 
 class CarrierError(Exception):

@@ -1,11 +1,13 @@
 """Orders and stock: prices from the server, atomic reservations, per-producer parts, history."""
 
 import pytest
+from django.conf import settings
 from django.core import mail
 
 from products.stock import InsufficientStock, consume, release, reserve, set_on_hand
 from shop import orders
-from shop.checkout import CheckoutError, place_order, shipping_fee
+from shop.checkout import CheckoutError, place_order
+from shop.delivery.table import table_quote
 from shop.models import REFERENCE_ALPHABET, Order, OrderLine, OrderShipment, OrderStatusChange
 
 from .conftest import address, stock
@@ -59,7 +61,19 @@ def test_place_order_snapshots_server_prices_and_splits_by_producer(two_variants
         b.page.producer_id,
     }
     subtotal = a.price + 2 * b.price
-    fees = sum(shipping_fee("delivery", s.subtotal) for s in order.shipments.all())
+    # Each part is priced by the fee table (no carrier configured) for its weight, from the
+    # producer's province (Hà Nội) to the buyer's.
+    fees = 0
+    for part in order.shipments.all():
+        variant = a if part.producer_id == a.page.producer_id else b
+        quantity = 1 if variant is a else 2
+        weight = quantity * (variant.weight_grams or settings.SHOP_DEFAULT_WEIGHT_GRAMS)
+        assert part.weight_grams == weight + settings.SHOP_PACKAGING_GRAMS
+        expected = table_quote("01", order.commune.province.code, part.weight_grams).fee
+        if part.subtotal >= settings.SHOP_FREE_DELIVERY_FROM:
+            expected = 0
+        assert part.fee == expected and part.quoted_by == "flat"
+        fees += expected
     assert (order.subtotal, order.shipping_total, order.total) == (subtotal, fees, subtotal + fees)
     assert stock(a.sku).reserved == before[a.sku] + 1
     assert stock(b.sku).reserved == before[b.sku] + 2

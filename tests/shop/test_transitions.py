@@ -27,6 +27,7 @@ GUARD_SETUP = {
     "part_processing": ("cod", False),
     "part_shipped": ("cod", False),
     "part_delivered": ("cod", False),
+    "part_returned": ("cod", False),
     "cod_collected": ("cod", False),
 }
 ACTORS = ("officer", "own_producer", "other_producer")

@@ -18,7 +18,8 @@ def checkout_post(variants, **overrides):
         "recipient": "Trần Thị Bình",
         "phone": "+84 912 345 678",
         "email": "binh@example.vn",
-        "commune": str(Commune.objects.order_by("pk").first().pk),
+        "province": "01",
+        "commune": Commune.objects.get(code="00577").code,  # Xã Bát Tràng, Hà Nội
         "street": "Số 5 ngõ 10, đường Cổ Loa",
         "payment_method": "cod",
         "accept_terms": "on",
@@ -157,7 +158,9 @@ def test_tampered_cart_session_with_unknown_sku_saves_nothing(two_variants):
     "field,value,message",
     [
         ("phone", "12345", "Số điện thoại không hợp lệ"),
-        ("commune", "999999", "Xã/phường không hợp lệ"),
+        ("commune", "999999", "Xã/phường này không thuộc tỉnh/thành đã chọn"),
+        ("commune", "", "Chọn xã/phường, hoặc gõ tên để tìm"),
+        ("province", "99", "Tỉnh/thành phố không hợp lệ"),
         ("street", "", "Vui lòng điền trường này"),
         ("recipient", "", "Vui lòng điền trường này"),
         ("accept_terms", "", "đồng ý điều khoản"),

@@ -43,8 +43,17 @@
           } else {
             row.querySelector(".line-total").textContent = data.line_total_display;
           }
-          document.querySelectorAll("[data-cart-subtotal]").forEach(function (el) {
-            el.textContent = data.subtotal_display;
+          [["[data-cart-subtotal]", data.subtotal_display],
+           ["[data-cart-shipping]", data.shipping_display],
+           ["[data-cart-total]", data.total_display]].forEach(function (pair) {
+            document.querySelectorAll(pair[0]).forEach(function (el) {
+              if (pair[1]) el.textContent = pair[1];
+            });
+          });
+          document.querySelectorAll(".cart-group[data-producer]").forEach(function (el) {
+            var fee = (data.group_fees || {})[el.getAttribute("data-producer")];
+            var cell = el.querySelector(".fee");
+            if (fee && cell) cell.textContent = fee;
           });
           document.querySelectorAll(".group-subtotal[data-producer]").forEach(function (el) {
             var value = data.group_subtotals[el.getAttribute("data-producer")];
