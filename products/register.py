@@ -14,6 +14,7 @@ communes). Run by `manage.py load_address_register` and by `seed_demo`.
 import functools
 import importlib.util
 import json
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,8 +110,8 @@ def read_register(folder: Path) -> Register:
     old_units = [
         OldUnit(
             code,
-            old[key]["wardShort"],
-            old[key]["districtShort"],
+            _plain(old[key]["wardShort"]),
+            _plain(old[key]["districtShort"]),
             old[key]["provinceShort"],
             is_main,
         )
@@ -118,6 +119,12 @@ def read_register(folder: Path) -> Register:
         if key in old  # island districts without communes have no row of their own
     ]
     return Register(provinces, units, old_units)
+
+
+def _plain(name: str) -> str:
+    """ "Yên Viên" for "Yên Viên (Thị trấn)", "Sơn Tây" for "Sơn Tây (Thị xã)": the source
+    tells same-named units apart by their kind."""
+    return re.sub(r"\s*\((?:Thị trấn|Xã|Phường|Huyện|Thị xã|Thành phố)\)$", "", name)
 
 
 @dataclass(frozen=True)

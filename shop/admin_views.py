@@ -183,6 +183,12 @@ class OrderDetailView(WagtailAdminTemplateMixin, TemplateView):
             messages.error(request, str(exc))
         else:
             label = services.BY_NAME[action].label
+            if done and action == "cancel":
+                for problem in shipments.cancel_booked(order):
+                    messages.warning(
+                        request,
+                        _("Chưa hủy được vận đơn với hãng, hãy gọi hãng: %(p)s") % {"p": problem},
+                    )
             if done:
                 messages.success(request, _("Đã thực hiện “%(action)s”.") % {"action": label})
             else:

@@ -14,10 +14,13 @@ logger = logging.getLogger(__name__)
 SUBJECTS = {
     "placed": _("Xác nhận đơn hàng %(ref)s"),
     "status": _("Đơn hàng %(ref)s: %(status)s"),
+    "parcel": _("Đơn hàng %(ref)s: kiện hàng của %(producer)s — %(status)s"),
 }
 
 
-def send_order_email(order_pk: int, kind: str) -> bool:
+def send_order_email(order_pk: int, kind: str, part_pk: int | None = None) -> bool:
+    """The buyer's email: "placed", "status" (the order's status changed) or "parcel" (the
+    carrier's news of one producer's part, `part_pk`)."""
     from .models import Order
 
     order = (
@@ -29,13 +32,20 @@ def send_order_email(order_pk: int, kind: str) -> bool:
     if order is None or not order.email:
         return False
     with translation.override(order.language or settings.LANGUAGE_CODE):
+        part = next((p for p in order.shipments.all() if p.pk == part_pk), None)
         subject = str(SUBJECTS[kind]) % {
             "ref": order.reference,
-            "status": order.get_status_display(),
+            "status": part.carrier_status_label if part else order.get_status_display(),
+            "producer": part.producer_title if part else "",
         }
         body = render_to_string(
             "shop/email/order.txt",
-            {"order": order, "kind": kind, "site_url": settings.WAGTAILADMIN_BASE_URL},
+            {
+                "order": order,
+                "kind": kind,
+                "part": part,
+                "site_url": settings.WAGTAILADMIN_BASE_URL,
+            },
         )
     try:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [order.email])

@@ -259,7 +259,13 @@ def review(request):
     return render(
         request,
         "shop/review.html",
-        {"form": form, "priced": priced, "data": form.cleaned_data, "checkout_token": token},
+        {
+            "form": form,
+            "priced": priced,
+            "data": form.cleaned_data,
+            "checkout_token": token,
+            "free_from": settings.SHOP_FREE_DELIVERY_FROM,
+        },
     )
 
 

@@ -10,8 +10,10 @@ by a stale one. Cash the carrier says it collected is booked as the carrier's to
 import logging
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import emails
 from ..models import Order, OrderShipment, ShipmentEvent
 from ..orders import NOT_SHIPPABLE, TransitionError, mark_cod_collected, set_shipment_status
 from . import configured_carriers, get_carrier
@@ -31,6 +33,8 @@ PART_FOR = {
     Status.RETURNED: P.RETURNED,
 }
 PROGRESS = {P.PENDING: 0, P.PROCESSING: 1, P.SHIPPED: 2, P.DELIVERED: 3, P.RETURNED: 3}
+# What the buyer is told by email (when the order's own status email does not already say it).
+NEWS = (Status.PICKED, Status.DELIVERED, Status.FAILED, Status.RETURNING, Status.RETURNED)
 
 
 class ShipmentError(Exception):
@@ -167,11 +171,15 @@ def _apply(part: OrderShipment, event: TrackingEvent) -> bool:
     part.carrier_status, part.carrier_status_at = event.status, event.occurred_at
     part.save(update_fields=["carrier_status", "carrier_status_at", "updated_at"])
     target = PART_FOR.get(event.status)
+    order_status = part.order.status
     if target and PROGRESS[target] > PROGRESS.get(part.status, 9):
         try:
             set_shipment_status(part, target, note=str(STATUS_LABELS[event.status]))
         except TransitionError as exc:
             logger.warning("%s: %s not applied to %s: %s", event.carrier, event.status, part, exc)
+    order = Order.objects.get(pk=part.order_id)
+    if event.status in NEWS and order.status == order_status:  # else the order's own email
+        transaction.on_commit(lambda: emails.send_order_email(order.pk, "parcel", part.pk))
     if event.status == Status.DELIVERED and event.cod_collected:
         part.refresh_from_db()
         mark_cod_collected(part, by=event.carrier)
@@ -188,3 +196,33 @@ def track(part: OrderShipment) -> int:
     except CarrierError as exc:
         raise ShipmentError(str(exc)) from exc
     return apply_events(events)
+
+
+def cancel_booked(order: Order) -> list[str]:
+    """Cancel with the carrier every parcel of a cancelled order that is booked but not picked
+    up yet; returns what could not be cancelled (for the officer to call the carrier)."""
+    problems = []
+    booked = order.shipments.exclude(tracking_code="").filter(carrier_status=Status.CREATED)
+    for part in booked:
+        carrier = get_carrier(part.carrier_code)
+        if carrier is None:
+            continue
+        try:
+            carrier.cancel(part.tracking_code)
+        except CarrierError as exc:
+            problems.append(f"{part.carrier} {part.tracking_code}: {exc}")
+            continue
+        ShipmentEvent.objects.get_or_create(
+            carrier=part.carrier_code,
+            event_id=f"cancel:{part.tracking_code}"[:64],
+            defaults={
+                "shipment": part,
+                "status": Status.CANCELLED,
+                "raw_status": "cancel",
+                "occurred_at": timezone.now(),
+                "note": _("Hủy vận đơn theo đơn hàng"),
+            },
+        )
+        part.carrier_status, part.carrier_status_at = Status.CANCELLED, timezone.now()
+        part.save(update_fields=["carrier_status", "carrier_status_at", "updated_at"])
+    return problems

@@ -38,5 +38,8 @@ def test_suggestions_by_keyboard_and_search_page_without_js(browser_page, demo_p
     assert box.get_attribute("aria-expanded") == "false"
     box.press("Enter")
     page.wait_for_url("**/tim-kiem/?q=duc+dong")
-    assert page.locator(".search-hit").count() == 2
+    # The two bronze-cast products come first; sites in communes formed from old Thiên Đức /
+    # Phù Đổng or Dục Tú / Đông Hội may follow (the address register's old names).
+    hits = page.locator(".search-hit").all_inner_texts()
+    assert len(hits) >= 2 and all("đúc đồng" in h.lower() for h in hits[:2]), hits
     assert page.locator(".search-hit mark").first.inner_text() in {"đúc", "đồng"}

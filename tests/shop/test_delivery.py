@@ -368,3 +368,50 @@ def test_a_carrier_without_keys_has_no_webhook(settings, db):
         "/shop/delivery/webhook/ghtk/?hash=x", b"status_id=5", content_type="text/plain"
     )
     assert response.status_code == 404
+
+
+def test_cancelling_the_order_cancels_the_booked_parcel(cod_order, ghtk):
+    order, part, producer = cod_order
+    create(producer, order, part)
+    part.refresh_from_db()
+    officer = client_for(make_user("can-bo-huy", "Officer"))
+    response = officer.post(
+        f"/admin/shop/orders/{order.reference}/", {"action": "cancel", "note": "khách hủy"}
+    )
+    assert response.status_code == 302
+    part.refresh_from_db()
+    assert part.status == P.CANCELLED and part.carrier_status == "cancelled"
+    assert ghtk.orders[part.tracking_code]["status"] == "-1"
+    cancel_calls = [r for r in ghtk.requests if r["path"].startswith("/services/shipment/cancel")]
+    assert len(cancel_calls) == 1
+
+
+def test_a_parcel_the_carrier_will_not_cancel_is_reported_to_the_officer(cod_order, ghtk):
+    order, part, producer = cod_order
+    create(producer, order, part)
+    part.refresh_from_db()
+    ghtk.fail_with = 500
+    officer = client_for(make_user("can-bo-huy-2", "Officer"))
+    response = officer.post(
+        f"/admin/shop/orders/{order.reference}/", {"action": "cancel", "note": "khách hủy"}
+    )
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert any("Chưa hủy được vận đơn" in m and part.tracking_code in m for m in messages)
+    part.refresh_from_db()
+    assert part.status == P.CANCELLED and part.carrier_status == "created"
+
+
+def test_a_failed_delivery_attempt_is_emailed_to_the_buyer(
+    cod_order, ghtk, django_capture_on_commit_callbacks
+):
+    order, part, producer = cod_order
+    create(producer, order, part)
+    part.refresh_from_db()
+    client = Client()
+    hook(client, ghtk.advance(part.tracking_code, 3))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        hook(client, ghtk.advance(part.tracking_code, 9))  # GHTK: could not deliver
+    [message] = mail.outbox
+    assert "Giao không thành công" in message.subject and part.producer_title in message.subject
+    assert part.tracking_code in message.body

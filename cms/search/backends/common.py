@@ -26,13 +26,22 @@ class PreparedDocument:
         return self.data.get("geo")
 
 
+def commune_words(data: dict) -> list[str]:
+    """The commune's names a document matches as text: its current name and the old communes
+    it was made of ("Dương Xá"), not their old districts — "Đức Tú, Đông Anh" would otherwise make
+    every document in the old Đông Anh district match "đông" (the commune filter still knows
+    the district through the keys)."""
+    aliases = [a.split(",")[0].strip() for a in data.get("commune_aliases") or [] if a]
+    return [n for n in [data.get("commune_label") or "", *aliases] if n]
+
+
 def prepare(doc_type: str, object_id: int, data: dict) -> PreparedDocument:
     title = data.get("title") or ""
     alt = " ".join(a for a in data.get("alt_titles") or [] if a)
     body = data.get("body") or ""
     keywords = [k for k in data.get("keywords") or [] if k]
     extra = [data.get("commune_label") or "", *(data.get("commune_aliases") or [])]
-    matching = " ".join([body, *keywords, *extra])
+    matching = " ".join([body, *keywords, *commune_words(data)])
     keys = {commune_key(name) for name in extra if name}
     # "Dương Xá, Gia Lâm" is found by "Dương Xá" too (like Commune.objects.matching); the old
     # district alone is not a commune, so it only matches as text.

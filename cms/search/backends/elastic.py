@@ -21,7 +21,7 @@ from elasticsearch_dsl import A, Q, Search, analyzer, char_filter, token_filter
 
 from ..query import DEFAULT_RADIUS_KM, PRICE_BUCKETS, Hit, SearchQuery, SearchResult, commune_key
 from ..text import expand_synonyms, folded_tokens, highlight, snippet
-from .common import PreparedDocument
+from .common import PreparedDocument, commune_words
 from .database import format_facets
 
 DEFAULT_ALIAS = "ocop-search"
@@ -104,8 +104,7 @@ def to_source(p: PreparedDocument) -> dict:
         "title": data.get("title") or "",
         "alt_titles": [a for a in data.get("alt_titles") or [] if a],
         "body": " ".join(
-            [data.get("body") or "", *(data.get("keywords") or []), data.get("commune_label") or ""]
-            + list(data.get("commune_aliases") or [])
+            [data.get("body") or "", *(data.get("keywords") or []), *commune_words(data)]
         ),
         "suggest": " ".join([data.get("title") or "", *(data.get("alt_titles") or [])]),
         "snippet_text": p.snippet_text,
