@@ -166,3 +166,12 @@ def variants_without_weight(producer_id: int) -> list[str]:
         page__producer_id=producer_id, weight_grams__isnull=True
     ).select_related("page")
     return [f"{v.page.title} — {v.label}" for v in variants.order_by("page__title", "sort_order")]
+
+
+def return_days(skus: Iterable[str], default: int) -> dict[str, int]:
+    """The return window (days from delivery) of each SKU: its product's category's, else its
+    group's, else `default`."""
+    rows = ProductVariant.objects.filter(sku__in=set(skus)).values_list(
+        "sku", "page__category__return_days", "page__category__parent__return_days"
+    )
+    return {sku: own or group or default for sku, own, group in rows}

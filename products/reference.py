@@ -294,8 +294,20 @@ class OcopCategory(models.Model):
         related_name="subgroups",
     )
     sort_order = models.PositiveIntegerField(default=0, editable=False)
+    return_days = models.PositiveSmallIntegerField(
+        _("số ngày được đổi trả"),
+        null=True,
+        blank=True,
+        help_text=_("Tính từ ngày giao; để trống: theo nhóm, hoặc mặc định của sàn (7 ngày)."),
+    )
 
-    panels = [FieldPanel("code"), FieldPanel("name"), FieldPanel("name_en"), FieldPanel("parent")]
+    panels = [
+        FieldPanel("code"),
+        FieldPanel("name"),
+        FieldPanel("name_en"),
+        FieldPanel("parent"),
+        FieldPanel("return_days"),
+    ]
 
     class Meta:
         ordering = ["sort_order", "code"]

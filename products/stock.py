@@ -1,10 +1,11 @@
 """Stock: the only code that writes StockItem and StockMovement.
 
 Every operation on stock lives here — set on hand (stock screen, demo, imports), reserve,
-release, consume — and each one, once its transaction commits, sends one `stock_changed`
-event naming the SKUs it touched. The search index and any page cache listen to that event;
-nothing else needs to know how stock is stored. (Modelled on saleor's warehouse management:
-allocate / deallocate / decrease in one service, rows taken in a fixed order.)
+release, consume, restock (an accepted return) — and each one, once its transaction commits,
+sends one `stock_changed` event naming the SKUs it touched. The search index and any page
+cache listen to that event; nothing else needs to know how stock is stored. (Modelled on
+saleor's warehouse management: allocate / deallocate / decrease in one service, rows taken in
+a fixed order.)
 
 Availability is on_hand − reserved and never goes below zero (a CHECK constraint backs that).
 Reserve, release and consume are conditional UPDATEs (`... WHERE on_hand - reserved >= n`)
@@ -29,10 +30,10 @@ from django.utils.translation import gettext as _
 from .models import ProductVariant, StockItem, StockMovement
 
 # Sent after commit, once per operation: sender=StockItem, skus=frozenset[str], operation=str
-# ("set", "reserve", "release", "consume").
+# ("set", "reserve", "release", "consume", "restock").
 stock_changed = django.dispatch.Signal()
 
-SET, RESERVE, RELEASE, CONSUME = "set", "reserve", "release", "consume"
+SET, RESERVE, RELEASE, CONSUME, RESTOCK = "set", "reserve", "release", "consume", "restock"
 
 
 class InsufficientStock(Exception):
@@ -242,3 +243,26 @@ def consume(items: Iterable[tuple[str, int]], *, reason: str = "", user=None) ->
             )
             consumed.append(sku)
         _announce(consumed, CONSUME)
+
+
+def restock(items: Iterable[tuple[str, int]], *, reason: str = "", user=None) -> None:
+    """Delivered units come back to the producer (an accepted return): on hand goes up."""
+    totals = _totals(items)
+    with transaction.atomic():
+        restocked = []
+        for sku, quantity in totals:
+            item = StockItem.objects.select_for_update().filter(sku=sku).first()
+            if item is None:
+                continue
+            StockItem.objects.filter(pk=item.pk).update(
+                on_hand=F("on_hand") + quantity, version=F("version") + 1
+            )
+            StockMovement.objects.create(
+                sku=sku,
+                old_on_hand=item.on_hand,
+                new_on_hand=item.on_hand + quantity,
+                user=user,
+                reason=reason[:100],
+            )
+            restocked.append(sku)
+        _announce(restocked, RESTOCK)

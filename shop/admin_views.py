@@ -143,6 +143,9 @@ class OrderDetailView(WagtailAdminTemplateMixin, TemplateView):
             part.cannot_ship = shipments.cannot_create(part)
             part.carrier_choices = shipments.carriers_for(part) if not part.cannot_ship else []
             part.timeline = list(part.events.all())
+            part.cases = list(
+                part.returns.prefetch_related("lines__line", "photos", "events__user")
+            )
         history = order.history.select_related("user", "shipment")
         if not scope.officer:
             history = history.filter(shipment__isnull=True) | history.filter(

@@ -34,7 +34,8 @@ from products.purchasable import commission_rates, producer_kinds
 
 from .models import LedgerEntry, LedgerTransaction, Order, OrderShipment
 
-SALE, REVERSAL, PAYOUT = "sale", "reversal", "payout"
+SALE, REVERSAL, PAYOUT, HELD, RETURN = "sale", "reversal", "payout", "held", "return"
+REFUNDS_OWED = "refund:owed"  # money the platform owes buyers (a return, a late payment)
 
 
 def producer_account(producer_id: int) -> str:
@@ -124,11 +125,61 @@ def post_order_paid(order: Order) -> None:
         post_sale(part)
 
 
+def post_held(order: Order) -> LedgerTransaction:
+    """Money that arrived for an order already cancelled: the platform holds it for the buyer
+    (cash in, owed back) until the refund reverses it."""
+    method = order.payment_method
+    entries = {f"cash:{method}": order.total, REFUNDS_OWED: -order.total}
+    return post(f"held:{order.pk}", HELD, entries, order=order, memo=f"{order.reference} giữ hộ")
+
+
+def post_return(request, amount: int, *, refunded_by: str) -> LedgerTransaction:
+    """An accepted return refunds `amount` of a part's goods: the producer gives back its net
+    share of it, the platform its commission, the tax withheld is undone. `refunded_by` says
+    where the money goes back from: "card" (Stripe refund), "producer" (cash the producer held,
+    handed back by it) or "owed" (the platform owes the buyer, paid later by transfer)."""
+    part = request.shipment
+    household = producer_kinds([part.producer_id]).get(part.producer_id) == "household"
+    rate = commission_rates([part.producer_id]).get(part.producer_id)
+    rate = settings.SHOP_COMMISSION_BP if rate is None else rate
+    commission = _bp(amount, rate)
+    vat = _bp(amount, settings.SHOP_HOUSEHOLD_VAT_BP) if household else 0
+    pit = _bp(amount, settings.SHOP_HOUSEHOLD_PIT_BP) if household else 0
+    producer = producer_account(part.producer_id)
+    entries = {"commission": commission, "tax:vat": vat, "tax:pit": pit}
+    if refunded_by == "producer":
+        entries[producer] = -(commission + vat + pit)
+    else:
+        entries[producer] = amount - commission - vat - pit
+        entries["cash:stripe" if refunded_by == "card" else REFUNDS_OWED] = -amount
+    return post(
+        f"return:{request.pk}",
+        RETURN,
+        entries,
+        order=part.order,
+        shipment=part,
+        memo=f"{part.order.reference} đổi trả",
+    )
+
+
+def post_refund_paid(request, amount: int, *, bank_reference: str) -> LedgerTransaction:
+    """What the platform owed a buyer for a return left its bank account."""
+    return post(
+        f"return-paid:{request.pk}",
+        PAYOUT,
+        {REFUNDS_OWED: amount, "cash:vietqr": -amount},
+        order=request.order,
+        shipment=request.shipment,
+        memo=f"{request.order.reference} hoàn tiền {bank_reference}"[:255],
+    )
+
+
 def reverse_sales(order: Order, *, memo: str = "") -> None:
-    """A refund: each booked sale of the order is reversed exactly (never edited)."""
-    for sale in LedgerTransaction.objects.filter(order=order, kind=SALE).prefetch_related(
-        "entries"
-    ):
+    """A refund: each booked sale (and money held) of the order is reversed exactly (never
+    edited)."""
+    for sale in LedgerTransaction.objects.filter(
+        order=order, kind__in=(SALE, HELD)
+    ).prefetch_related("entries"):
         post(
             f"reversal:{sale.key}",
             REVERSAL,

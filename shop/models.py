@@ -158,6 +158,7 @@ class OrderShipment(models.Model):
         _("trạng thái"), max_length=12, choices=Status.choices, default=Status.PENDING
     )
     cod_collected_at = models.DateTimeField(_("đã thu tiền COD lúc"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("giao lúc"), null=True, blank=True, editable=False)
     # Who holds the cash collected on delivery: "" the producer, else the carrier's code.
     cod_collected_by = models.CharField(_("ai thu tiền COD"), max_length=20, blank=True)
     carrier = models.CharField(_("đơn vị vận chuyển"), max_length=60, blank=True)
@@ -511,3 +512,112 @@ class PayoutLine(models.Model):
 
     def __str__(self):
         return f"{self.producer_title}: {self.amount}"
+
+
+def private_storage():
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+def _return_photo_path(instance, filename):
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"returns/{instance.request.order.reference}/{secrets.token_hex(8)}.{ext[:5]}"
+
+
+class ReturnRequest(models.Model):
+    """A buyer's return or complaint about lines of one producer's part (shop/returns.py)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Chờ người bán trả lời")
+        ESCALATED = "escalated", _("Cán bộ sàn đang xem xét")
+        ACCEPTED = "accepted", _("Đã chấp nhận")
+        REJECTED = "rejected", _("Không chấp nhận")
+        CLOSED = "closed", _("Đã hoàn tất")
+
+    class Reason(models.TextChoices):
+        DAMAGED = "damaged", _("Hàng hư hỏng, vỡ khi vận chuyển")
+        WRONG = "wrong", _("Giao sai sản phẩm hoặc quy cách")
+        NOT_AS_DESCRIBED = "not_as_described", _("Không đúng mô tả")
+        MISSING = "missing", _("Thiếu hàng")
+        QUALITY = "quality", _("Chất lượng kém, hết hạn sử dụng")
+        OTHER = "other", _("Lý do khác")
+
+    class Outcome(models.TextChoices):
+        REFUND = "refund", _("Hoàn tiền")
+        EXCHANGE = "exchange", _("Đổi hàng")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="returns")
+    shipment = models.ForeignKey(OrderShipment, on_delete=models.CASCADE, related_name="returns")
+    status = models.CharField(
+        _("trạng thái"), max_length=12, choices=Status.choices, default=Status.OPEN
+    )
+    reason = models.CharField(_("lý do"), max_length=20, choices=Reason.choices)
+    details = models.TextField(_("mô tả"), max_length=2000)
+    wanted = models.CharField(_("mong muốn"), max_length=10, choices=Outcome.choices)
+    answer_due_at = models.DateTimeField(_("người bán trả lời trước"))
+    decision = models.CharField(_("kết quả"), max_length=10, choices=Outcome.choices, blank=True)
+    refund_amount = models.PositiveBigIntegerField(_("số tiền hoàn"), default=0)
+    refund_reference = models.CharField(_("mã hoàn tiền"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("yêu cầu đổi trả")
+        verbose_name_plural = _("yêu cầu đổi trả")
+
+    def __str__(self):
+        return f"{self.order.reference} · {self.get_reason_display()}"
+
+    @property
+    def value(self) -> int:
+        """What the returned lines cost the buyer."""
+        return sum(line.value for line in self.lines.all())
+
+
+class ReturnLine(models.Model):
+    request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="lines")
+    line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="returns")
+    quantity = models.PositiveIntegerField(_("số lượng"))
+
+    class Meta:
+        verbose_name = _("dòng đổi trả")
+
+    def __str__(self):
+        return f"{self.quantity} × {self.line_id}"
+
+    @property
+    def value(self) -> int:
+        return self.line.unit_price * self.quantity
+
+
+class ReturnPhoto(models.Model):
+    request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(upload_to=_return_photo_path, storage=private_storage)
+    content_type = models.CharField(max_length=40)
+
+    class Meta:
+        verbose_name = _("ảnh đổi trả")
+
+    def __str__(self):
+        return self.file.name
+
+
+class ReturnEvent(models.Model):
+    """Every step of a return: who (buyer, producer, officer, system), when, what, why."""
+
+    request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="events")
+    role = models.CharField(max_length=10)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=20)
+    note = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.request_id} {self.action}"

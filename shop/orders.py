@@ -389,6 +389,7 @@ def mark_paid(order: Order, *, user=None, note: str = "") -> bool:
         _require("late_payment", order)
         order.paid_at = timezone.now()
         order.save(update_fields=["paid_at", "updated_at"])
+        ledger.post_held(order)
         flag(
             order,
             (_("Đã nhận tiền sau khi đơn bị hủy: cần hoàn tiền.") + " " + note).strip(),
@@ -501,8 +502,11 @@ def set_shipment_status(
     shipment.save(update_fields=fields)
     _record(order, old, new, user=user, note=note, shipment=shipment)
     items = [(line.sku, line.quantity) for line in shipment.lines.all()]
-    if new == P.DELIVERED and order.stock_reserved:
-        consume(items, reason=f"Giao đơn {order.reference}", user=_human(user))
+    if new == P.DELIVERED:
+        shipment.delivered_at = timezone.now()
+        shipment.save(update_fields=["delivered_at"])
+        if order.stock_reserved:
+            consume(items, reason=f"Giao đơn {order.reference}", user=_human(user))
     if new == P.RETURNED:
         if order.stock_reserved:
             release(items)  # the goods are back with the producer, on sale again

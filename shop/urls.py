@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import return_views, views
 from .delivery import views as delivery
 
 app_name = "shop"
@@ -15,6 +15,16 @@ urlpatterns = [
     path("orders/", views.order_list, name="orders"),
     path("orders/<str:reference>/", views.order_detail, name="order"),
     path("orders/<str:reference>/pay/", views.order_pay, name="order_pay"),
+    path(
+        "orders/<str:reference>/doi-tra/<int:part>/",
+        return_views.request_return,
+        name="request_return",
+    ),
+    path(
+        "orders/<str:reference>/doi-tra/anh/<int:photo>/",
+        return_views.return_photo,
+        name="return_photo",
+    ),
     path("track/", views.track, name="track"),
     path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
     path(

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from cms.templatetags.cms_tags import vnd
 from products.reference import Commune
 
+from . import returns
 from .cart import Cart
 from .checkout import Address, CheckoutError, place_order, placed_with, price_cart
 from .forms import CartLineForm, CheckoutForm, TrackOrderForm
@@ -283,7 +284,13 @@ def _can_view(request, order: Order) -> bool:
 def _get_order(request, reference) -> Order:
     order = (
         Order.objects.select_related("commune")
-        .prefetch_related("shipments__lines", "shipments__events", "history")
+        .prefetch_related(
+            "shipments__lines",
+            "shipments__events",
+            "shipments__returns__events",
+            "shipments__returns__photos",
+            "history",
+        )
         .filter(reference=reference)
         .first()
     )
@@ -294,7 +301,11 @@ def _get_order(request, reference) -> Order:
 
 def order_detail(request, reference):
     order = _get_order(request, reference)
-    context = {"order": order, "token": request.GET.get("t", "")}
+    context = {
+        "order": order,
+        "token": request.GET.get("t", ""),
+        "returnable_parts": {p.pk for p in order.shipments.all() if returns.returnable(p)},
+    }
     if order.payment_method == Order.Payment.VIETQR and not order.is_paid:
         context["transfer"] = get_method("vietqr").instructions(order)
     context["can_pay_card"] = (

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from . import admin_views, money_views
+from . import admin_views, money_views, return_views
 from .delivery import admin_views as delivery_admin
 
 
@@ -60,6 +60,17 @@ def register_shop_admin_urls():
             delivery_admin.TrackView.as_view(),
             name="shop_admin_track",
         ),
+        path("shop/doi-tra/", return_views.ReturnListView.as_view(), name="shop_admin_returns"),
+        path(
+            "shop/doi-tra/<int:pk>/",
+            return_views.ReturnActionView.as_view(),
+            name="shop_admin_return_action",
+        ),
+        path(
+            "shop/doi-tra/anh/<int:photo>/",
+            return_views.AdminPhotoView.as_view(),
+            name="shop_admin_return_photo",
+        ),
         path(
             "shop/giao-hang/",
             delivery_admin.DeliverySettingsView.as_view(),
@@ -111,6 +122,17 @@ def bank_transactions_menu_item():
         name="shop-bank-transactions",
         icon_name="doc-full",
         order=175,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def returns_menu_item():
+    return OfficerMenuItem(
+        _("Đổi trả và khiếu nại"),
+        reverse("shop_admin_returns"),
+        name="shop-returns",
+        icon_name="warning",
+        order=174,
     )
 
 

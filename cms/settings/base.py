@@ -165,6 +165,9 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Files only their owners may see (buyers' return photos): never under MEDIA_URL, served by
+# views that check who asks.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", MEDIA_ROOT.parent / "private-media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -245,6 +248,11 @@ SHOP_DELIVERY_TABLE = {
 SHOP_FREE_DELIVERY_FROM = int(os.environ.get("SHOP_FREE_DELIVERY_FROM", "500000"))
 SHOP_DEFAULT_PROVINCE = "01"  # where buyers are assumed to be until they say (Hà Nội)
 SHOP_TRANSFER_HOLD_HOURS = int(os.environ.get("SHOP_TRANSFER_HOLD_HOURS", "48"))
+# Returns (shop/returns): the window from delivery unless the product's category sets its own,
+# and how long a producer has to answer before officers take the case.
+SHOP_RETURN_DAYS = int(os.environ.get("SHOP_RETURN_DAYS", "7"))
+SHOP_RETURN_ANSWER_HOURS = int(os.environ.get("SHOP_RETURN_ANSWER_HOURS", "48"))
+SHOP_RETURN_MAX_PHOTOS = 3
 
 # Delivery (shop/delivery, docs/delivery.md). No carrier configured → the fee table alone.
 SHOP_CARRIER_TIMEOUT = min(float(os.environ.get("SHOP_CARRIER_TIMEOUT", "3")), 3.0)

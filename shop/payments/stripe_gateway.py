@@ -87,13 +87,17 @@ def checkout_session_for(order, request):
     return session
 
 
-def refund(order) -> str:
-    """Refund a paid card order in full; returns the Stripe refund id."""
+def refund(order, amount: int | None = None, key: str = "refund") -> str:
+    """Refund a paid card order — in full, or `amount` of it (a return) — once per `key`;
+    returns the Stripe refund id."""
     if not order.stripe_payment_intent:
         raise ValueError("Đơn chưa có giao dịch thẻ để hoàn tiền.")
     result = client().v1.refunds.create(
-        {"payment_intent": order.stripe_payment_intent, "amount": int(order.total)},
-        options={"idempotency_key": f"order-{order.reference}-refund"},
+        {
+            "payment_intent": order.stripe_payment_intent,
+            "amount": int(order.total if amount is None else amount),
+        },
+        options={"idempotency_key": f"order-{order.reference}-{key}"},
     )
     return result.id
 

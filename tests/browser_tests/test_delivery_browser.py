@@ -11,24 +11,16 @@ from products.reference import Commune
 from shop.models import Order, ProducerShipping
 from tests.browser import admin_login, requires_chromium
 from tests.shop.conftest import in_stock_skus, seed_after_flush
-from tests.shop.fake_ghtk import FakeGHTK
+from tests.shop.fake_ghtk import HOOK, serve
 from tests.shop.test_admin import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), requires_chromium]
-HOOK = "ghtk-browser-secret"
 
 
 @pytest.fixture
 def ghtk(settings):
-    from django.core.cache import cache
-
-    fake = FakeGHTK().start()
-    settings.GHTK_API_BASE = fake.url
-    settings.GHTK_API_TOKEN = FakeGHTK.TOKEN
-    settings.GHTK_CLIENT_SOURCE = FakeGHTK.CLIENT_SOURCE
-    settings.GHTK_WEBHOOK_HASH = HOOK
     settings.STRIPE_SECRET_KEY = ""
-    cache.clear()
+    fake = serve(settings)
     yield fake
     fake.stop()
 

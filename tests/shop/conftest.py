@@ -67,3 +67,13 @@ def seed_after_flush(password):
     if not Collection.objects.exists():
         Collection.add_root(name="Root")
     call_command("seed_demo", "--password", password, verbosity=0)
+
+
+@pytest.fixture
+def ghtk(settings):
+    """The local fake GHTK, with the site configured for it (tests/shop/fake_ghtk.py)."""
+    from .fake_ghtk import serve
+
+    fake = serve(settings)
+    yield fake
+    fake.stop()

@@ -15,6 +15,21 @@ LABEL_ROUTES = {
     ("GET", "/services/label"),
 }
 STATUS_TEXT = {"-1": "Hủy đơn hàng", "2": "Đã tiếp nhận", "3": "Đã lấy hàng/Đã nhập kho"}
+HOOK = "ghtk-hook-secret"  # the `hash` our callback URL carries
+
+
+def serve(settings) -> "FakeGHTK":
+    """Start the fake and point the site's GHTK settings (keys, callback secret) at it; the
+    caller stops it. The quote cache is emptied so no earlier answer stands in."""
+    from django.core.cache import cache
+
+    fake = FakeGHTK().start()
+    settings.GHTK_API_BASE = fake.url
+    settings.GHTK_API_TOKEN = FakeGHTK.TOKEN
+    settings.GHTK_CLIENT_SOURCE = FakeGHTK.CLIENT_SOURCE
+    settings.GHTK_WEBHOOK_HASH = HOOK
+    cache.clear()
+    return fake
 
 
 class FakeGHTK(FakeCarrier):

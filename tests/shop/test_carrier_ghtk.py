@@ -20,7 +20,7 @@ from shop.delivery.base import (
 from shop.delivery.ghtk import GHTK
 
 from .fake_ghn import BAT_TRANG, HOAN_KIEM, SAI_GON, unused_url
-from .fake_ghtk import FakeGHTK
+from .fake_ghtk import HOOK, FakeGHTK
 
 PARCEL = Parcel(
     weight_grams=1200,
@@ -29,23 +29,11 @@ PARCEL = Parcel(
     items=(ParcelItem("Bình gốm men lam", 2, 500),),
     reference="DHABCDEFGH23-2",
 )
-HOOK = "ghtk-hook-secret"
 # The callback of GHTK's documentation, byte for byte ("+07:00" unescaped).
 DOCUMENTED_CALLBACK = (
     b"label_id=S1.A1.17373471&partner_id=1234567&action_time=2016-11-02T12:18:39+07:00"
     b"&status_id=5&reason_code=&reason=&weight=2.4&fee=1500&return_part_package=0"
 )
-
-
-@pytest.fixture
-def ghtk(settings):
-    fake = FakeGHTK().start()
-    settings.GHTK_API_BASE = fake.url
-    settings.GHTK_API_TOKEN = FakeGHTK.TOKEN
-    settings.GHTK_CLIENT_SOURCE = FakeGHTK.CLIENT_SOURCE
-    settings.GHTK_WEBHOOK_HASH = HOOK
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture

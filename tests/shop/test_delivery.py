@@ -8,7 +8,6 @@ from urllib.parse import parse_qsl, urlencode
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 
 from products.reference import Commune
@@ -19,26 +18,16 @@ from shop.models import Order, OrderShipment, ProducerShipping, ShipmentEvent
 
 from .conftest import address, stock
 from .fake_ghn import unused_url
-from .fake_ghtk import FakeGHTK
+from .fake_ghtk import HOOK
 from .test_admin import client_for, make_user
 
 pytestmark = pytest.mark.django_db
-HOOK = "ghtk-callback-secret"
 P = OrderShipment.Status
 
 
-@pytest.fixture
-def ghtk(settings):
-    fake = FakeGHTK().start()
-    settings.GHTK_API_BASE = fake.url
-    settings.GHTK_API_TOKEN = FakeGHTK.TOKEN
-    settings.GHTK_CLIENT_SOURCE = FakeGHTK.CLIENT_SOURCE
-    settings.GHTK_WEBHOOK_HASH = HOOK
+@pytest.fixture(autouse=True)
+def quick_carriers(settings):
     settings.SHOP_CARRIER_TIMEOUT = 0.5
-    cache.clear()
-    yield fake
-    fake.stop()
-    cache.clear()
 
 
 @pytest.fixture
