@@ -132,17 +132,7 @@ class Bench:
 
     def _django_client(self):
         if self._client is None:
-            for key in (
-                "DJANGO_SETTINGS_MODULE",
-                "SECRET_KEY",
-                "DATABASE_URL",
-                "MEDIA_ROOT",
-                "STATIC_ROOT",
-                "ALLOWED_HOSTS",
-                "SECURE_COOKIES",
-                "LOG_LEVEL",
-            ):
-                os.environ[key] = self.env[key]
+            os.environ.update(self.env)  # the same settings as the served site
             sys.path.insert(0, str(ROOT))
             import django
 

@@ -174,7 +174,7 @@ def _pg_target(url):
             "WHERE w.live AND p.producer_id IS NOT NULL ORDER BY v.sku LIMIT 1"
         ).fetchone()
         commune = conn.execute(
-            "SELECT min(code) FROM products_commune c JOIN products_province p "
+            "SELECT min(c.code) FROM products_commune c JOIN products_province p "
             "ON p.id = c.province_id WHERE p.code = '01'"
         ).fetchone()[0]
         conn.execute("DELETE FROM shop_orderline WHERE sku = %s", [sku])

@@ -52,8 +52,12 @@ class PartQuote:
 PICKUP = PartQuote(0, 0, "", 0, 0, 0)
 
 
-def place(commune: Commune, *, street: str = "", name: str = "", phone: str = "") -> Place:
-    main = commune.main_legacy
+def place(
+    commune: Commune, *, street: str = "", name: str = "", phone: str = "", legacy: bool = True
+) -> Place:
+    """The carriers' view of a commune (`legacy`: with its main pre-reform unit, which some
+    carriers' address lists still need; the fee table needs only the province)."""
+    main = commune.main_legacy if legacy else None
     return Place(
         province_code=commune.province.code,
         province_name=commune.province.name,
@@ -71,9 +75,10 @@ def settings_for(producer_id: int) -> ProducerShipping | None:
     return ProducerShipping.objects.filter(producer_id=producer_id).first()
 
 
-def origin(producer_id: int) -> Place | None:
-    """Where carriers pick up this producer's parcels (None: it has no address yet)."""
-    own = settings_for(producer_id)
+def origin(producer_id: int, own=None, *, legacy: bool = True) -> Place | None:
+    """Where carriers pick up this producer's parcels (None: it has no address yet); `own`:
+    its delivery settings when the caller has them already."""
+    own = own if own is not None else settings_for(producer_id)
     page = producer_addresses([producer_id]).get(producer_id)
     commune_id = (own and own.pickup_commune_id) or (page and page.commune_id)
     if not commune_id:
@@ -84,6 +89,7 @@ def origin(producer_id: int) -> Place | None:
         street=(own and own.pickup_street) or (page.address if page else ""),
         name=page.title if page else "",
         phone=(own and own.pickup_phone) or (page.phone if page else ""),
+        legacy=legacy,
     )
 
 
@@ -144,15 +150,16 @@ def quote_part(
     if method == OrderShipment.Method.PICKUP:
         return PICKUP
     the_parcel, missing = parcel(lines)
-    start = origin(producer_id)
+    own = settings_for(producer_id) or ProducerShipping(producer_id=producer_id)
+    asked = set(own.carrier_codes) & configured_carriers().keys()
+    start = origin(producer_id, own, legacy=bool(asked and destination))
     to_province = destination.province.code if destination else settings.SHOP_DEFAULT_PROVINCE
     from_province = start.province_code if start else settings.SHOP_DEFAULT_PROVINCE
-    own = settings_for(producer_id)
     answers = []
     note = ""
-    if start and destination and own and own.carrier_codes:
+    if start and destination and asked:
         answers = carrier_quotes(own.carrier_codes, start, place(destination), the_parcel)
-        if not answers and configured_carriers().keys() & set(own.carrier_codes):
+        if not answers:
             note = _("Hãng vận chuyển chưa phản hồi: phí tạm tính theo bảng giá.")
     best = min(answers, key=lambda q: q.fee) if answers else None
     fallback = best is None
