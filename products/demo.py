@@ -156,6 +156,8 @@ def _product_page(item: dict, slug: str, category, commune, image, sku: str) -> 
         ocop_year=item.get("recognised_year"),
         ocop_recognising_body=RECOGNISING_BODY.get(stars, "") if stars else "",
         featured=bool(stars and stars >= 5),
+        alcohol_abv=item.get("alcohol_abv"),
+        licence_number=item.get("licence_number", ""),
     )
     page.images = [ProductImage(image=image, caption=item["name"])]
     page.variants = [

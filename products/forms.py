@@ -183,7 +183,25 @@ class ProductPageForm(WagtailAdminPageForm):
                 slug = f"{base}-{n}"
             cleaned["slug"] = slug
             self.instance.slug = slug
+        self._require_licence(cleaned)
         return cleaned
+
+    PUBLISHING = ("action-publish", "action-submit", "action-workflow-action")
+
+    def _require_licence(self, cleaned):
+        """Restricted goods are never published, nor sent for review, without the licence."""
+        abv = cleaned.get("alcohol_abv")
+        strong = abv is not None and abv >= self.instance.ALCOHOL_RESTRICTED_FROM
+        restricted = strong or cleaned.get("age_restricted")
+        publishing = any(name in self.data for name in self.PUBLISHING)
+        if restricted and publishing and not (cleaned.get("licence_number") or "").strip():
+            self.add_error(
+                "licence_number",
+                _(
+                    "Rượu từ 5,5 độ và hàng hạn chế chỉ được đăng bán khi có số giấy phép "
+                    "kinh doanh; bạn vẫn có thể lưu bản nháp."
+                ),
+            )
 
     def is_valid(self):
         valid = super().is_valid()

@@ -181,6 +181,35 @@ class ProductPage(Page):
         _("bị thu hồi"), default=False, help_text=_("Đánh dấu khi quyết định công nhận bị thu hồi.")
     )
     featured = models.BooleanField(_("nổi bật trên trang chủ"), default=False)
+    # Restricted goods (Decree 105/2017, 17/2020 on alcohol): not sold for cash on delivery,
+    # only to buyers who confirm they are 18 or older, and only with the seller's licence.
+    alcohol_abv = models.DecimalField(
+        _("độ cồn (% thể tích)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("Với đồ uống có cồn. Từ 5,5 độ: chỉ bán cho người từ 18 tuổi."),
+    )
+    age_restricted = models.BooleanField(
+        _("chỉ bán cho người từ 18 tuổi"),
+        default=False,
+        help_text=_("Hàng hạn chế khác (ngoài rượu từ 5,5 độ, đã tự động áp dụng)."),
+    )
+    licence_number = models.CharField(
+        _("số giấy phép kinh doanh rượu/hàng hạn chế"),
+        max_length=100,
+        blank=True,
+        help_text=_("Bắt buộc trước khi đăng bán hàng hạn chế; hiện trên trang sản phẩm."),
+    )
+
+    ALCOHOL_RESTRICTED_FROM = 5.5
+
+    @property
+    def restricted(self) -> bool:
+        """Sold only online-paid, to adults, with a licence shown."""
+        strong = self.alcohol_abv is not None and self.alcohol_abv >= self.ALCOHOL_RESTRICTED_FROM
+        return bool(self.age_restricted or strong)
 
     # Denormalised for listing, filters and sorting; kept in step by save().
     producer = models.ForeignKey(

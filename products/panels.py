@@ -139,6 +139,10 @@ def product_content_panels() -> list:
         ),
         FieldPanel("name_en", help_text=_("Không bắt buộc; dùng cho trang tiếng Anh.")),
         MultiFieldPanel(
+            [FieldPanel("alcohol_abv"), FieldPanel("age_restricted"), FieldPanel("licence_number")],
+            heading=_("Hàng hạn chế (rượu, đồ uống có cồn)"),
+        ),
+        MultiFieldPanel(
             [
                 *officer_field("ocop_stars"),
                 *officer_field("potential_five_star"),

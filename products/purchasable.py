@@ -27,6 +27,7 @@ class Purchasable:
     available: int
     product_id: int
     weight_grams: int | None = None  # None: the producer has not given it
+    restricted: bool = False  # alcohol from 5.5% or age-restricted: adults, paid online only
 
     @property
     def display_name(self) -> str:
@@ -50,6 +51,9 @@ def get_purchasables(skus: Iterable[str]) -> dict[str, Purchasable]:
             "price",
             "weight_grams",
             "page__id",
+            "page__alcohol_abv",
+            "page__age_restricted",
+            "page__licence_number",
             "page__title",
             "page__producer__id",
             "page__producer__title",
@@ -69,8 +73,11 @@ def get_purchasables(skus: Iterable[str]) -> dict[str, Purchasable]:
             available=free.get(v.sku, 0),
             product_id=v.page.pk,
             weight_grams=v.weight_grams,
+            restricted=v.page.restricted,
         )
         for v in variants
+        # Restricted goods without the seller's licence are not for sale, however published.
+        if not (v.page.restricted and not v.page.licence_number.strip())
     }
 
 

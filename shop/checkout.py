@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from products.purchasable import Purchasable, get_purchasables
 from products.reference import Commune
@@ -19,6 +20,9 @@ from .models import Order, OrderLine, OrderShipment, OrderStatusChange
 from .notifications import notify_new_order
 
 INVOICE_FIELDS = ("invoice_company", "invoice_tax_code", "invoice_address", "invoice_email")
+RESTRICTED_NO_COD = gettext_lazy(
+    "Đơn có rượu hoặc hàng hạn chế không thanh toán khi nhận hàng: chọn chuyển khoản hoặc thẻ."
+)
 
 
 class CheckoutError(Exception):
@@ -79,6 +83,11 @@ class PricedCart:
     @property
     def lines(self) -> list[PricedLine]:
         return [line for g in self.groups for line in g.lines]
+
+    @property
+    def restricted(self) -> bool:
+        """Holds alcohol from 5.5% or other age-restricted goods."""
+        return any(line.item.restricted for line in self.lines)
 
 
 def validate_quantity(value, available: int | None = None) -> int:
@@ -165,6 +174,7 @@ def place_order(
     user=None,
     token: str | None = None,
     invoice: Mapping[str, str] | None = None,
+    adult: bool = False,
 ) -> Order:
     """Create the order and reserve its stock atomically; either all of it happens or nothing.
 
@@ -192,6 +202,11 @@ def place_order(
         raise CheckoutError(
             _("Sản phẩm không còn được bán: %(skus)s.") % {"skus": ", ".join(sorted(missing))}
         )
+    if any(line.item.restricted for line in priced.lines):
+        if method.code == Order.Payment.COD:
+            raise CheckoutError(str(RESTRICTED_NO_COD))
+        if not adult:
+            raise CheckoutError(_("Đơn có đồ uống có cồn: xác nhận bạn đã đủ 18 tuổi."))
     for group in priced.groups:
         chosen = shipping.get(group.producer_id)
         if chosen not in OrderShipment.Method.values:

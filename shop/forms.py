@@ -85,8 +85,15 @@ class CheckoutForm(forms.Form):
         error_messages={"required": _("Bạn cần đồng ý điều khoản và chính sách đổi trả.")},
     )
 
-    def __init__(self, *args, groups=(), **kwargs):
+    adult_confirmed = forms.BooleanField(
+        label=_("Tôi xác nhận đã đủ 18 tuổi."),
+        required=False,
+        help_text=_("Đơn có đồ uống có cồn: pháp luật không cho bán cho người dưới 18 tuổi."),
+    )
+
+    def __init__(self, *args, groups=(), restricted=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.restricted = restricted
         provinces = province_choices()
         self.fields["province"].choices = provinces
         self.fields["province"].initial = settings.SHOP_DEFAULT_PROVINCE
@@ -100,8 +107,17 @@ class CheckoutForm(forms.Form):
         for name in ("recipient", "phone", "province", "street", "payment_method"):
             self.fields[name].error_messages["required"] = _("Vui lòng điền trường này.")
         self.fields["payment_method"].choices = [
-            (m.code, m.label) for m in all_methods() if m.available()
+            (m.code, m.label)
+            for m in all_methods()
+            if m.available() and not (restricted and m.code == "cod")
         ]
+        if restricted:
+            self.fields["adult_confirmed"].required = True
+            self.fields["adult_confirmed"].error_messages["required"] = _(
+                "Xác nhận bạn đã đủ 18 tuổi để mua đồ uống có cồn."
+            )
+        else:
+            del self.fields["adult_confirmed"]
         self.fields["payment_method"].error_messages["invalid_choice"] = _(
             "Hình thức thanh toán không hợp lệ."
         )

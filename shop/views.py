@@ -151,9 +151,9 @@ def checkout(request):
         # Without JavaScript: the buyer picked another province; show its communes.
         data = request.POST.copy()
         data["commune"] = ""
-        form = CheckoutForm(initial=data.dict(), groups=priced.groups)
+        form = CheckoutForm(initial=data.dict(), groups=priced.groups, restricted=priced.restricted)
     elif request.method == "POST":
-        form = CheckoutForm(request.POST, groups=priced.groups)
+        form = CheckoutForm(request.POST, groups=priced.groups, restricted=priced.restricted)
         if form.is_valid() and not priced.problems:
             data = {k: v for k, v in form.cleaned_data.items() if k != "commune"}
             data["commune"] = form.cleaned_data["commune"].code
@@ -161,7 +161,7 @@ def checkout(request):
             _review_token(request)
             return redirect("shop:review")
     else:
-        form = CheckoutForm(initial=initial, groups=priced.groups)
+        form = CheckoutForm(initial=initial, groups=priced.groups, restricted=priced.restricted)
     return render(
         request,
         "shop/checkout.html",
@@ -169,11 +169,11 @@ def checkout(request):
     )
 
 
-def _checkout_data(request, groups):
+def _checkout_data(request, priced):
     data = request.session.get(CHECKOUT_SESSION_KEY)
     if not data:
         return None
-    form = CheckoutForm(data, groups=groups)
+    form = CheckoutForm(data, groups=priced.groups, restricted=priced.restricted)
     return form if form.is_valid() else None
 
 
@@ -207,7 +207,7 @@ def review(request):
     priced = price_cart(items)
     if not priced.groups:
         return redirect("shop:cart")
-    form = _checkout_data(request, priced.groups)
+    form = _checkout_data(request, priced)
     if form is None:
         messages.error(request, _("Vui lòng kiểm tra lại thông tin giao hàng."))
         return redirect("shop:checkout")
@@ -235,6 +235,7 @@ def review(request):
                 user=request.user,
                 token=token,
                 invoice=form.invoice(),
+                adult=bool(data.get("adult_confirmed")),
             )
         except CheckoutError as exc:
             for message in exc.messages:
