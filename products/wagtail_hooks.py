@@ -98,8 +98,11 @@ class CommuneViewSet(SnippetViewSet):
     model = Commune
     icon = "site"
     menu_label = _("Xã/phường")
-    list_display = ["name", "kind", "code"]
-    search_fields = ["name"]
+    list_display = ["name", "kind", "province", "code"]
+    list_filter = ["province", "kind"]
+    # The ORM searches these: the name as typed, the folded name ("hoan kiem"), the code.
+    search_fields = ["name", "folded_name", "code"]
+    search_backend_name = None
 
 
 class OcopCategoryViewSet(SnippetViewSet):

@@ -99,3 +99,18 @@ def test_old_district_name_lists_the_wards_it_became():
 def test_search_scoped_to_a_province_and_empty_text():
     assert Commune.objects.search("", province="01") == []
     assert {c.province.code for c in Commune.objects.search("hai chau", province="48")} == {"48"}
+
+
+def test_officers_find_a_commune_in_the_admin_list_with_or_without_diacritics(client):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="admin"))
+    for query in ("hoan kiem", "Hoàn Kiếm", "00070"):
+        page = client.get("/admin/snippets/products/commune/", {"q": query})
+        assert page.status_code == 200 and "Hoàn Kiếm" in page.content.decode(), query
+    da_nang = Province.objects.get(code="48")
+    url = "/admin/snippets/products/commune/"
+    found = client.get(url, {"province": da_nang.pk, "q": "hai chau"}).content.decode()
+    assert "Hải Châu" in found
+    elsewhere = client.get(url, {"province": da_nang.pk, "q": "hoan kiem"}).content.decode()
+    assert "Hoàn Kiếm" not in elsewhere
