@@ -607,6 +607,13 @@ class ReturnPhoto(models.Model):
 class ReturnEvent(models.Model):
     """Every step of a return: who (buyer, producer, officer, system), when, what, why."""
 
+    ROLES = {
+        "buyer": _("Người mua"),
+        "producer": _("Người bán"),
+        "officer": _("Cán bộ sàn"),
+        "system": _("Hệ thống"),
+    }
+
     request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="events")
     role = models.CharField(max_length=10)
     user = models.ForeignKey(
@@ -621,3 +628,7 @@ class ReturnEvent(models.Model):
 
     def __str__(self):
         return f"{self.request_id} {self.action}"
+
+    @property
+    def role_label(self) -> str:
+        return str(self.ROLES.get(self.role, self.role))
