@@ -196,27 +196,25 @@ def place_order(
     clean = {}
     for sku, quantity in items.items():
         clean[str(sku)] = validate_quantity(quantity)
-    priced = price_cart(clean)
+    destination = Commune.objects.select_related("province").filter(pk=address.commune_id).first()
+    if destination is None:
+        raise CheckoutError(_("Xã/phường giao hàng không hợp lệ."))
+    priced = price_cart(clean, shipping, destination)
     missing = [sku for sku in clean if sku not in {ln.item.sku for ln in priced.lines}]
     if missing:
         raise CheckoutError(
             _("Sản phẩm không còn được bán: %(skus)s.") % {"skus": ", ".join(sorted(missing))}
         )
-    if any(line.item.restricted for line in priced.lines):
+    if priced.restricted:
         if method.code == Order.Payment.COD:
             raise CheckoutError(str(RESTRICTED_NO_COD))
         if not adult:
             raise CheckoutError(_("Đơn có đồ uống có cồn: xác nhận bạn đã đủ 18 tuổi."))
     for group in priced.groups:
-        chosen = shipping.get(group.producer_id)
-        if chosen not in OrderShipment.Method.values:
+        if shipping.get(group.producer_id) not in OrderShipment.Method.values:
             raise CheckoutError(
                 _("Chọn hình thức nhận hàng cho %(p)s.") % {"p": group.producer_title}
             )
-    destination = Commune.objects.select_related("province").filter(pk=address.commune_id).first()
-    if destination is None:
-        raise CheckoutError(_("Xã/phường giao hàng không hợp lệ."))
-    priced = price_cart(clean, shipping, destination)
 
     try:
         return _create(priced, address, destination, method, user, token, invoice or {})

@@ -146,6 +146,19 @@ class AdminPhotoView(View):
         return _photo_response(found)
 
 
+# The admin form's buttons: the producer's answers, and the officers' decisions.
+ANSWERS = {
+    "accept_refund": (True, ReturnRequest.Outcome.REFUND),
+    "accept_exchange": (True, ReturnRequest.Outcome.EXCHANGE),
+    "refuse": (False, ""),
+}
+DECISIONS = {
+    "decide_refund": ReturnRequest.Outcome.REFUND,
+    "decide_exchange": ReturnRequest.Outcome.EXCHANGE,
+    "decide_reject": "reject",
+}
+
+
 class ReturnActionView(View):
     """POST /admin/shop/doi-tra/<pk>/: answer, decide or record the refund transfer."""
 
@@ -156,12 +169,11 @@ class ReturnActionView(View):
         action = request.POST.get("action", "")
         note = request.POST.get("note", "")[:1000]
         try:
-            if action in ("accept_refund", "accept_exchange"):
-                returns.answer(case, request.user, accept=True, outcome=action[7:], note=note)
-            elif action == "refuse":
-                returns.answer(case, request.user, accept=False, note=note)
-            elif action in ("decide_refund", "decide_exchange", "decide_reject"):
-                returns.decide(case, request.user, outcome=action[7:], note=note)
+            if action in ANSWERS:
+                accept, outcome = ANSWERS[action]
+                returns.answer(case, request.user, accept=accept, outcome=outcome, note=note)
+            elif action in DECISIONS:
+                returns.decide(case, request.user, outcome=DECISIONS[action], note=note)
             elif action == "transferred":
                 returns.record_transfer(
                     case, request.user, bank_reference=request.POST.get("bank_reference", "")

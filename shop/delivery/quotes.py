@@ -178,3 +178,12 @@ def quote_part(
         note=note,
         missing_weights=missing,
     )
+
+
+def estimate(producer_id: int, weight_grams: int | None, province_code: str) -> Quote:
+    """The fee table's estimate for one unit from the producer's pickup address to a
+    province: what a product page can say before the buyer gives a commune."""
+    start = origin(producer_id, legacy=False)
+    weight = (weight_grams or settings.SHOP_DEFAULT_WEIGHT_GRAMS) + settings.SHOP_PACKAGING_GRAMS
+    from_province = start.province_code if start else settings.SHOP_DEFAULT_PROVINCE
+    return table_quote(from_province, province_code, weight)

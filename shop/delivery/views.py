@@ -13,10 +13,9 @@ from cms.templatetags.cms_tags import vnd
 from products.purchasable import get_purchasable
 from products.reference import Commune, Province
 
-from . import get_carrier
+from . import get_carrier, quotes
 from .base import WebhookMalformed, WebhookRejected
 from .shipments import apply_events
-from .table import table_quote
 
 logger = logging.getLogger(__name__)
 MAX_QUERY = 100
@@ -74,26 +73,22 @@ def estimate(request):
     item = get_purchasable(request.GET.get("sku", "").strip()[:64])
     if item is None:
         return _bad(_("Sản phẩm không tồn tại hoặc không còn bán."))
-    province, error = _province_param(request)
+    code, error = _province_param(request)
     if error:
         return error
-    return JsonResponse(estimate_for(item, province or settings.SHOP_DEFAULT_PROVINCE))
-
-
-def estimate_for(item, province_code: str) -> dict:
-    from products.purchasable import producer_addresses
-
-    here = producer_addresses([item.producer_id]).get(item.producer_id)
-    commune = here and here.commune_id and Commune.objects.filter(pk=here.commune_id).first()
-    origin = commune.province.code if commune else settings.SHOP_DEFAULT_PROVINCE
-    weight = (item.weight_grams or settings.SHOP_DEFAULT_WEIGHT_GRAMS) + (
-        settings.SHOP_PACKAGING_GRAMS
+    province = Province.objects.get(code=code or settings.SHOP_DEFAULT_PROVINCE)
+    return JsonResponse(
+        estimate_for(item.producer_id, item.weight_grams, (province.code, province.short_name))
     )
-    quote = table_quote(origin, province_code, weight)
-    province = Province.objects.get(code=province_code)
+
+
+def estimate_for(producer_id: int, weight_grams: int | None, province) -> dict:
+    """The product page's estimate (quotes.estimate) to `province` (code, short name)."""
+    code, name = province
+    quote = quotes.estimate(producer_id, weight_grams, code)
     return {
-        "province_code": province.code,
-        "province_name": province.short_name,
+        "province_code": code,
+        "province_name": name,
         "fee": quote.fee,
         "fee_display": vnd(quote.fee),
         "days_min": quote.days_min,

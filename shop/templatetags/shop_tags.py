@@ -22,20 +22,22 @@ def delivery_estimate(context, variants):
     default province), by the fee table; the exact quote comes at checkout."""
     from django.conf import settings
 
-    from products.purchasable import get_purchasable
-
     from ..delivery.views import estimate_for
     from ..forms import province_choices
 
     request = context.get("request")
     wanted = request.GET.get("giao_den", "") if request else ""
     choices = province_choices()
-    code = wanted if wanted in dict(choices) else settings.SHOP_DEFAULT_PROVINCE
-    sku = next((v.sku for v in variants if getattr(v, "available", 0) > 0), None)
-    item = get_purchasable(sku) if sku else None
+    names = dict(choices)
+    code = wanted if wanted in names else settings.SHOP_DEFAULT_PROVINCE
+    variant = next((v for v in variants if getattr(v, "available", 0) > 0), None)
+    estimate = None
+    if variant is not None and variant.page.producer_id:
+        province = (code, names[code])
+        estimate = estimate_for(variant.page.producer_id, variant.weight_grams, province)
     return {
-        "estimate": estimate_for(item, code) if item else None,
+        "estimate": estimate,
         "provinces": choices,
         "selected": code,
-        "sku": sku,
+        "sku": variant.sku if variant else None,
     }
