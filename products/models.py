@@ -362,6 +362,38 @@ class ProductVariant(Orderable):
         return f"{self.page.title} — {self.label}"
 
 
+class ProductRating(models.Model):
+    """The published-review summary of one product, written only by products/ratings.py (the
+    shop pushes it after each moderation). Off the page so that revisions never carry it."""
+
+    page = models.OneToOneField(
+        ProductPage, on_delete=models.CASCADE, related_name="rating", primary_key=True
+    )
+    count = models.PositiveIntegerField(_("số đánh giá"), default=0)
+    average = models.DecimalField(_("điểm trung bình"), max_digits=3, decimal_places=2, null=True)
+    stars_1 = models.PositiveIntegerField(default=0)
+    stars_2 = models.PositiveIntegerField(default=0)
+    stars_3 = models.PositiveIntegerField(default=0)
+    stars_4 = models.PositiveIntegerField(default=0)
+    stars_5 = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("điểm đánh giá")
+
+    def __str__(self):
+        return f"{self.page_id}: {self.average} ({self.count})"
+
+    @property
+    def distribution(self) -> list[tuple[int, int, int]]:
+        """(stars, count, percent) from 5 down to 1."""
+        rows = []
+        for stars in range(5, 0, -1):
+            n = getattr(self, f"stars_{stars}")
+            rows.append((stars, n, round(100 * n / self.count) if self.count else 0))
+        return rows
+
+
 class StockItem(models.Model):
     """Stock for one SKU. Plain model, outside page revisions: publishing never touches it.
     Written only by products.stock."""

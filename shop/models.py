@@ -92,6 +92,12 @@ class Order(models.Model):
     # card payment that does not match the order. Cleared by the refund.
     flagged_reason = models.CharField(_("cần xử lý"), max_length=255, blank=True)
     flagged_at = models.DateTimeField(_("đánh dấu lúc"), null=True, blank=True)
+    # What the buyer agreed to at checkout, separately (never pre-ticked): the purchase terms
+    # and return policy, and the processing of their personal data (PDPL 91/2025).
+    terms_accepted_at = models.DateTimeField(_("đồng ý điều khoản lúc"), null=True, blank=True)
+    data_consent_at = models.DateTimeField(_("đồng ý xử lý dữ liệu lúc"), null=True, blank=True)
+    # Set when the buyer's personal data was erased; the order stays for accounting.
+    anonymised_at = models.DateTimeField(_("đã ẩn danh lúc"), null=True, blank=True)
 
     created_at = models.DateTimeField(_("đặt lúc"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -276,6 +282,9 @@ class OrderLine(models.Model):
     variant_label = models.CharField(_("quy cách"), max_length=100)
     unit_price = models.PositiveBigIntegerField(_("đơn giá"))
     quantity = models.PositiveIntegerField(_("số lượng"))
+    # The product page the line was bought from (for reviews); None on lines placed before it
+    # was recorded, which fall back to their SKU.
+    product_id = models.PositiveIntegerField(_("mã sản phẩm"), null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]
@@ -632,3 +641,106 @@ class ReturnEvent(models.Model):
     @property
     def role_label(self) -> str:
         return str(self.ROLES.get(self.role, self.role))
+
+
+def _review_photo_path(instance, filename):
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"reviews/{instance.review.product_id}/{secrets.token_hex(8)}.{ext[:5]}"
+
+
+class Review(models.Model):
+    """A verified buyer's review of one delivered order line (shop/reviews.py holds the rules)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ kiểm duyệt")
+        PUBLISHED = "published", _("Đã đăng")
+        HIDDEN = "hidden", _("Đã ẩn")
+
+    line = models.OneToOneField(OrderLine, on_delete=models.CASCADE, related_name="review")
+    product_id = models.PositiveIntegerField(_("mã sản phẩm"), db_index=True)
+    producer_id = models.PositiveIntegerField(_("mã chủ thể"), db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_name = models.CharField(_("tên hiển thị"), max_length=60)
+    rating = models.PositiveSmallIntegerField(_("số sao"))
+    text = models.TextField(_("nhận xét"), max_length=2000)
+    language = models.CharField(max_length=10, default="vi")
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    moderation_reason = models.CharField(_("lý do kiểm duyệt"), max_length=255, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moderated_at = models.DateTimeField(_("kiểm duyệt lúc"), null=True, blank=True)
+    reply = models.TextField(_("người bán trả lời"), max_length=2000, blank=True)
+    reply_at = models.DateTimeField(_("trả lời lúc"), null=True, blank=True)
+    reply_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("đánh giá")
+        verbose_name_plural = _("đánh giá")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5), name="review_rating_1_to_5"
+            )
+        ]
+        indexes = [models.Index(fields=["product_id", "status"])]
+
+    def __str__(self):
+        return f"{self.rating}★ {self.line.title}"
+
+
+class ReviewPhoto(models.Model):
+    """Kept in private storage; served only while its review is published (or to officers)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(upload_to=_review_photo_path, storage=private_storage)
+    content_type = models.CharField(max_length=40)
+
+    class Meta:
+        verbose_name = _("ảnh đánh giá")
+
+    def __str__(self):
+        return self.file.name
+
+
+class DataRequest(models.Model):
+    """A data subject's request under the Personal Data Protection Law: a copy of their data or
+    its erasure — who asked, for what, when and what was done (kept as the controller's proof)."""
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", _("Tải dữ liệu")
+        DELETE = "delete", _("Xóa dữ liệu")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ xác nhận")
+        DONE = "done", _("Đã thực hiện")
+        REFUSED = "refused", _("Chưa thể thực hiện")
+
+    kind = models.CharField(_("loại yêu cầu"), max_length=10, choices=Kind.choices)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # For a guest: the order reference the request was verified against (with its phone).
+    reference = models.CharField(_("mã đơn"), max_length=20, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("thực hiện lúc"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("yêu cầu về dữ liệu cá nhân")
+        verbose_name_plural = _("yêu cầu về dữ liệu cá nhân")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.created_at:%Y-%m-%d}"
