@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
                 (
                     "kind",
                     models.CharField(
-                        choices=[("export", "Tải dữ liệu"), ("delete", "Xoá dữ liệu")],
+                        choices=[("export", "Tải dữ liệu"), ("delete", "Xóa dữ liệu")],
                         max_length=10,
                         verbose_name="loại yêu cầu",
                     ),
