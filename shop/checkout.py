@@ -287,6 +287,7 @@ def _create(priced, address, destination, method, user, token, invoice) -> Order
                     variant_label=line.item.variant_label,
                     unit_price=line.item.unit_price,
                     quantity=line.quantity,
+                    product_id=line.item.product_id,
                 )
                 for line in group.lines
             )
