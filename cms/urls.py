@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include(product_urls)),
     path("", include("cms.search.urls")),
     path("shop/", include("shop.urls")),
+    path("tai-khoan/", include("shop.account.urls")),
     path("", include(tour_urls)),
 ]
 

@@ -6,6 +6,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from . import admin_views, money_views, return_views
+from .account import wagtail_hooks as account_hooks  # noqa: F401  (data requests)
 from .delivery import admin_views as delivery_admin
 
 

@@ -146,6 +146,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Buyers log in on the site's own pages (shop/account); staff use the Wagtail admin's login.
+LOGIN_URL = "account:login"
+
 # Vietnamese first, English second. Source strings are Vietnamese; locale/en holds English.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]

@@ -1,0 +1,133 @@
+"""Thin views of the buyer's account area: Django's auth views with the site's templates, the
+sign-up, "my account" and the data-rights page (rules in shop/privacy.py).
+
+Every page here is personal: all are sent `never_cache` (private, no-store) from urls.py.
+"""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from .. import privacy
+from ..models import DataRequest, Order
+from ..views import CHECKOUT_SESSION_KEY
+from .forms import DeleteAccountForm, GuestDataForm, SignUpForm
+
+
+def _next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
+        return target
+    return default
+
+
+def signup(request):
+    """/tai-khoan/dang-ky/: a buyer makes an account and is logged in straight away."""
+    if request.user.is_authenticated:
+        return redirect("account:home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        phone = form.cleaned_data["phone"]
+        if phone:
+            # No profile keeps the phone (yet): it pre-fills this session's checkout.
+            prefill = dict(request.session.get(CHECKOUT_SESSION_KEY) or {})
+            prefill.setdefault("recipient", user.get_full_name())
+            prefill.setdefault("email", user.email)
+            prefill["phone"] = phone
+            request.session[CHECKOUT_SESSION_KEY] = prefill
+        messages.success(request, _("Chào mừng bạn! Tài khoản đã được tạo."))
+        return redirect(_next(request, reverse("account:home")))
+    return render(request, "shop/account/signup.html", {"form": form, "next": _next(request, "")})
+
+
+@login_required
+def home(request):
+    """/tai-khoan/: "Tài khoản của tôi"."""
+    return render(
+        request,
+        "shop/account/home.html",
+        {"order_count": Order.objects.filter(user=request.user).count()},
+    )
+
+
+def _download(data: dict) -> HttpResponse:
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    filename = f"du-lieu-{timezone.localdate().isoformat()}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def data(request):
+    """/tai-khoan/du-lieu/: the buyer's data — a copy, or its erasure. Account holders act on
+    their account; guests on one order, proved with its reference and phone."""
+    if request.user.is_authenticated:
+        return _account_data(request)
+    return _guest_data(request)
+
+
+def _account_data(request):
+    user = request.user
+    delete_form = DeleteAccountForm(user)
+    refused = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "export":
+            return _download(privacy.export_user_data(user))
+        if action == "delete":
+            delete_form = DeleteAccountForm(user, request.POST)
+            if delete_form.is_valid():
+                mailed = bool(user.email)
+                outcome = privacy.erase_user(user, by=user)
+                if outcome.status == DataRequest.Status.DONE:
+                    logout(request)
+                    return render(
+                        request,
+                        "shop/account/erased.html",
+                        {"whole_account": True, "mailed": mailed},
+                    )
+                refused = outcome
+    return render(
+        request,
+        "shop/account/data.html",
+        {"delete_form": delete_form, "refused": refused},
+    )
+
+
+def _guest_data(request):
+    form = GuestDataForm(request.POST or None)
+    refused = None
+    if request.method == "POST" and form.is_valid():
+        order = Order.objects.filter(
+            reference=form.cleaned_data["reference"], phone=form.cleaned_data["phone"]
+        ).first()
+        if order is None:
+            form.add_error(None, _("Không tìm thấy đơn hàng với mã và số điện thoại này."))
+        elif form.cleaned_data["action"] == GuestDataForm.EXPORT:
+            return _download(privacy.export_order_data(order))
+        else:
+            outcome = privacy.erase_order(order)
+            if outcome.status == DataRequest.Status.DONE:
+                return render(
+                    request,
+                    "shop/account/erased.html",
+                    {
+                        "whole_account": False,
+                        "reference": order.reference,
+                        "mailed": bool(order.email),
+                    },
+                )
+            refused = outcome
+    return render(request, "shop/account/guest_data.html", {"form": form, "refused": refused})
