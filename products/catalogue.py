@@ -22,6 +22,12 @@ SORTS = {
     "price": (F("min_price").asc(nulls_last=True), "title"),
     "-price": (F("min_price").desc(nulls_last=True), "title"),
     "stars": (F("ocop_stars").desc(nulls_last=True), "title"),
+    # Buyers' rating (products/ratings.py): best average first, then the better-attested.
+    "rating": (
+        F("rating__average").desc(nulls_last=True),
+        F("rating__count").desc(nulls_last=True),
+        "title",
+    ),
     "name": ("title", "pk"),
 }
 
@@ -49,6 +55,7 @@ class CatalogueFilterForm(forms.Form):
             ("price", _("Giá tăng dần")),
             ("-price", _("Giá giảm dần")),
             ("stars", _("Hạng sao cao nhất")),
+            ("rating", _("Đánh giá của người mua")),
             ("name", _("Tên A–Z")),
         ],
     )
@@ -83,7 +90,11 @@ def product_cards(queryset):
     """Everything a product card shows, fetched in a constant number of queries."""
     return (
         queryset.select_related("category__parent", "origin_commune", "producer")
-        .annotate(in_stock=in_stock_condition())
+        .annotate(
+            in_stock=in_stock_condition(),
+            rating_average=F("rating__average"),
+            rating_count=F("rating__count"),
+        )
         .prefetch_related(
             Prefetch(
                 "images",

@@ -182,3 +182,8 @@ def return_days(skus: Iterable[str], default: int) -> dict[str, int]:
         "sku", "page__category__return_days", "page__category__parent__return_days"
     )
     return {sku: own or group or default for sku, own, group in rows}
+
+
+def product_ids(skus: Iterable[str]) -> dict[str, int]:
+    """The product page of each SKU (published or not): {sku: page id}."""
+    return dict(ProductVariant.objects.filter(sku__in=set(skus)).values_list("sku", "page_id"))

@@ -14,7 +14,8 @@ from cms.language import english_ui
 from cms.search.registry import SearchDocument, register, schedule_update
 from cms.visibility import public
 
-from .models import ProducerPage, ProductPage
+from .models import ProducerPage, ProductPage, ProductRating
+from .ratings import rating_changed
 from .reference import OcopCategory
 from .stock import in_stock_condition, page_ids_for_skus, stock_changed
 
@@ -28,7 +29,7 @@ class ProductDocument(SearchDocument):
     def get_queryset(self):
         return (
             public(ProductPage)
-            .select_related("category__parent", "origin_commune", "producer")
+            .select_related("category__parent", "origin_commune", "producer", "rating")
             .prefetch_related("origin_commune__legacy_names")
             .annotate(has_stock=in_stock_condition())
         )
@@ -58,6 +59,10 @@ class ProductDocument(SearchDocument):
         if has_stock is None:
             has_stock = ProductPage.objects.filter(pk=page.pk).filter(in_stock_condition()).exists()
         boost = 1.0 + (0.04 * stars if stars else 0.0) + (0.05 if page.featured else 0.0)
+        try:
+            rating = page.rating
+        except ProductRating.DoesNotExist:
+            rating = None
         return {
             "title": page.title,
             "alt_titles": [page.name_en],
@@ -75,6 +80,8 @@ class ProductDocument(SearchDocument):
             "commune_aliases": aliases,
             "price": page.min_price,
             "in_stock": bool(has_stock),
+            "rating": float(rating.average) if rating and rating.count else None,
+            "rating_count": rating.count if rating else 0,
             "geo": None,
         }
 
@@ -83,6 +90,12 @@ class ProductDocument(SearchDocument):
 def reindex_on_stock_change(sender, skus, **kwargs):
     """In-stock is a facet: re-index the products whose variants these SKUs are."""
     schedule_update(ProductDocument.doc_type, page_ids_for_skus(skus))
+
+
+@receiver(rating_changed, dispatch_uid="products.search.rating_changed")
+def reindex_on_rating_change(sender, page_id, **kwargs):
+    """The buyers' rating is a sort key: re-index the product."""
+    schedule_update(ProductDocument.doc_type, [page_id])
 
 
 @receiver(page_published, sender=ProducerPage)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import return_views, views
+from . import return_views, review_views, views
 from .delivery import views as delivery
 
 app_name = "shop"
@@ -25,6 +25,13 @@ urlpatterns = [
         return_views.return_photo,
         name="return_photo",
     ),
+    path(
+        "orders/<str:reference>/danh-gia/<int:line>/",
+        review_views.write_review,
+        name="write_review",
+    ),
+    path("danh-gia/<int:product>/", review_views.product_reviews, name="product_reviews"),
+    path("danh-gia/anh/<int:photo>/", review_views.review_photo, name="review_photo"),
     path("track/", views.track, name="track"),
     path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
     path(

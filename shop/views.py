@@ -18,11 +18,11 @@ from django.views.decorators.http import require_POST
 from cms.templatetags.cms_tags import vnd
 from products.reference import Commune
 
-from . import returns
+from . import returns, reviews
 from .cart import Cart
 from .checkout import Address, CheckoutError, place_order, placed_with, price_cart
 from .forms import CartLineForm, CheckoutForm, TrackOrderForm
-from .models import Order
+from .models import Order, Review
 from .payments import get_method
 from .payments import stripe_gateway as gateway
 from .permissions import is_officer
@@ -306,7 +306,12 @@ def order_detail(request, reference):
         "order": order,
         "token": request.GET.get("t", ""),
         "returnable_parts": {p.pk for p in order.shipments.all() if returns.returnable(p)},
+        "reviewable_lines": {r.line.pk for r in reviews.reviewable(order)},
     }
+    written = {r.line_id: r for r in Review.objects.filter(line__order=order)}
+    for part in order.shipments.all():
+        for line in part.lines.all():
+            line.my_review = written.get(line.pk)
     if order.payment_method == Order.Payment.VIETQR and not order.is_paid:
         context["transfer"] = get_method("vietqr").instructions(order)
     context["can_pay_card"] = (

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from . import admin_views, money_views, return_views
+from . import admin_views, money_views, return_views, review_views
 from .account import wagtail_hooks as account_hooks  # noqa: F401  (data requests)
 from .delivery import admin_views as delivery_admin
 
@@ -62,6 +62,17 @@ def register_shop_admin_urls():
             name="shop_admin_track",
         ),
         path("shop/doi-tra/", return_views.ReturnListView.as_view(), name="shop_admin_returns"),
+        path("shop/danh-gia/", review_views.ReviewListView.as_view(), name="shop_admin_reviews"),
+        path(
+            "shop/danh-gia/<int:pk>/",
+            review_views.ReviewActionView.as_view(),
+            name="shop_admin_review_action",
+        ),
+        path(
+            "shop/danh-gia/anh/<int:photo>/",
+            review_views.AdminReviewPhotoView.as_view(),
+            name="shop_admin_review_photo",
+        ),
         path(
             "shop/doi-tra/<int:pk>/",
             return_views.ReturnActionView.as_view(),
@@ -134,6 +145,17 @@ def returns_menu_item():
         name="shop-returns",
         icon_name="warning",
         order=174,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def reviews_menu_item():
+    return OrdersMenuItem(
+        _("Đánh giá sản phẩm"),
+        reverse("shop_admin_reviews"),
+        name="shop-reviews",
+        icon_name="pick",
+        order=173,
     )
 
 

@@ -27,6 +27,8 @@ class IndexedDocument(models.Model):
     commune_keys = models.TextField(blank=True)  # "|code|folded name|folded legacy name|…|"
     price = models.BigIntegerField(null=True, db_index=True)
     in_stock = models.BooleanField(null=True)
+    rating = models.FloatField(null=True)
+    rating_count = models.PositiveIntegerField(default=0)
     lat = models.FloatField(null=True)
     lon = models.FloatField(null=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -26,6 +26,9 @@ PRICE_BUCKETS: tuple[tuple[str, int | None, int | None], ...] = (
     ("5000000-", 5_000_000, None),
 )
 
+#: Orders other than relevance: buyers' rating (best first), price (lowest or highest first).
+SORTS = ("rating", "price", "-price")
+
 TRUE_VALUES = {"1", "true", "yes", "on", "co"}
 FALSE_VALUES = {"", "0", "false", "no", "off", "khong"}
 
@@ -51,6 +54,7 @@ class SearchQuery:
     in_stock: bool = False
     near: tuple[float, float] | None = None
     radius_km: float | None = None
+    sort: str = ""  # "" relevance (or distance with near), else one of SORTS
     page: int = 1
     page_size: int = PAGE_SIZE
 
@@ -227,6 +231,16 @@ def parse_params(params, *, known_types: set[str] | None = None) -> SearchQuery:
     elif near is not None:
         radius = DEFAULT_RADIUS_KM
 
+    sort = _single(params, "sort")
+    if sort in ("relevance", "score"):
+        sort = ""
+    if sort and sort not in SORTS:
+        raise SearchParamError(
+            "sort",
+            _("Cách sắp xếp không hợp lệ: %(v)s (chọn trong: %(ok)s).")
+            % {"v": sort[:40], "ok": ", ".join(("relevance", *SORTS))},
+        )
+
     page = _int(params, "page", 1, MAX_PAGE) or 1
     return SearchQuery(
         q=q,
@@ -239,6 +253,7 @@ def parse_params(params, *, known_types: set[str] | None = None) -> SearchQuery:
         in_stock=in_stock,
         near=near,
         radius_km=radius,
+        sort=sort,
         page=page,
     )
 

@@ -24,6 +24,7 @@ The search service knows no product or tour fields: each app describes its objec
     commune, commune_label                            current commune code and name
     commune_aliases  list[str], other names of the commune (legacy commune, district…)
     price            int | None (lowest price, VND)
+    rating           float | None (buyers' average, 1–5), rating_count int
     in_stock         bool | None
     geo              (lat, lon) | None
 """

@@ -91,6 +91,26 @@ FACET_TITLES = {
 }
 
 
+SORT_LABELS = {
+    "": gettext_lazy("Liên quan nhất"),
+    "rating": gettext_lazy("Đánh giá cao"),
+    "price": gettext_lazy("Giá tăng dần"),
+    "-price": gettext_lazy("Giá giảm dần"),
+}
+
+
+def sort_links(params, current: str) -> list[dict]:
+    """The result orders as links (no JavaScript needed); the current one is marked."""
+    return [
+        {
+            "label": label,
+            "url": _querystring(params, sort=value or None),
+            "selected": value == current,
+        }
+        for value, label in SORT_LABELS.items()
+    ]
+
+
 def search_page(request):
     error = None
     result = None
@@ -104,6 +124,7 @@ def search_page(request):
         context["facet_groups"] = [
             (name, FACET_TITLES[name], facets[name]) for name in FACET_TITLES if facets[name]
         ]
+        context["sort_links"] = sort_links(request.GET, result.query.sort)
         page = result.query.page
         if page > 1:
             context["prev_url"] = _querystring(request.GET) + f"&page={page - 1}"

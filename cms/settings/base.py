@@ -256,6 +256,10 @@ SHOP_TRANSFER_HOLD_HOURS = int(os.environ.get("SHOP_TRANSFER_HOLD_HOURS", "48"))
 SHOP_RETURN_DAYS = int(os.environ.get("SHOP_RETURN_DAYS", "7"))
 SHOP_RETURN_ANSWER_HOURS = int(os.environ.get("SHOP_RETURN_ANSWER_HOURS", "48"))
 SHOP_RETURN_MAX_PHOTOS = 3
+# Verified reviews (shop/reviews.py): a delivered line may be reviewed this many days after
+# delivery, with up to this many photos.
+SHOP_REVIEW_DAYS = int(os.environ.get("SHOP_REVIEW_DAYS", "90"))
+SHOP_REVIEW_MAX_PHOTOS = 3
 
 # Delivery (shop/delivery, docs/delivery.md). No carrier configured → the fee table alone.
 SHOP_CARRIER_TIMEOUT = min(float(os.environ.get("SHOP_CARRIER_TIMEOUT", "3")), 3.0)

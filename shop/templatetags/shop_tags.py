@@ -41,3 +41,27 @@ def delivery_estimate(context, variants):
         "selected": code,
         "sku": variant.sku if variant else None,
     }
+
+
+@register.simple_tag
+def product_reviews(page, limit: int = 5) -> dict:
+    """A product's published-review summary and newest reviews, for its page and its JSON-LD:
+    {"summary": ProductRating | None, "items": [Review, …]} (two queries when it has reviews,
+    one when not)."""
+    from products.ratings import summary_for
+
+    from ..reviews import published
+
+    summary = summary_for(page.pk) if page.pk else None
+    items = list(published(page.pk)[:limit]) if summary else []
+    return {"summary": summary, "items": items}
+
+
+@register.filter
+def star_glyphs(value) -> str:
+    """4.4 → "★★★★☆" (rounded to the nearest whole star; the number is shown beside it)."""
+    try:
+        whole = max(0, min(5, int(float(value) + 0.5)))
+    except (TypeError, ValueError):
+        whole = 0
+    return "★" * whole + "☆" * (5 - whole)

@@ -58,7 +58,7 @@ def tourist_attraction_data(page, request=None) -> dict:
     return data
 
 
-def product_data(page, variants, request=None) -> dict:
+def product_data(page, variants, request=None, reviews=None) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "Product",
@@ -90,6 +90,25 @@ def product_data(page, variants, request=None) -> dict:
         offers.append(offer)
     if offers:
         data["offers"] = offers
+    summary = (reviews or {}).get("summary")
+    if summary is not None and summary.count:
+        data["aggregateRating"] = {
+            "@type": "AggregateRating",
+            "ratingValue": str(summary.average),
+            "reviewCount": summary.count,
+            "bestRating": 5,
+            "worstRating": 1,
+        }
+        data["review"] = [
+            {
+                "@type": "Review",
+                "author": {"@type": "Person", "name": r.author_name},
+                "datePublished": r.created_at.date().isoformat(),
+                "reviewBody": r.text,
+                "reviewRating": {"@type": "Rating", "ratingValue": r.rating, "bestRating": 5},
+            }
+            for r in (reviews or {}).get("items", [])
+        ]
     return {k: v for k, v in data.items() if v is not None}
 
 
@@ -103,7 +122,7 @@ def product_jsonld(context, page):
     variants = context.get("variants")
     if variants is None:
         variants = list(page.variants.all())
-    return _script(product_data(page, variants, context.get("request")))
+    return _script(product_data(page, variants, context.get("request"), context.get("reviews")))
 
 
 @register.inclusion_tag("tours/includes/mini_map.html")

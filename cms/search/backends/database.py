@@ -255,6 +255,13 @@ def _phrase(words, columns, pg) -> str:
 # Filters
 # --------------------------------------------------------------------------- #
 
+#: ORDER BY terms of the sorts other than relevance (query.SORTS); unrated or unpriced last.
+SORT_SQL = {
+    "rating": "(d.rating IS NULL), d.rating DESC, d.rating_count DESC",
+    "price": "(d.price IS NULL), d.price ASC",
+    "-price": "(d.price IS NULL), d.price DESC",
+}
+
 DISTANCE_SQL = (
     "(12742.0 * ASIN(SQRT("
     "POWER(SIN(RADIANS(d.lat - %s) / 2), 2) + "
@@ -500,6 +507,9 @@ class DatabaseEngine:
         if query.near:
             lat, lon = query.near
             distance, distance_params = DISTANCE_SQL, [lat, lat, lon]
+        if query.sort:
+            order = f"{SORT_SQL[query.sort]}, score DESC, d.title, d.id"
+        elif query.near:
             order = "distance ASC, score DESC, d.id"
         else:
             order = "score DESC, d.title, d.id"
@@ -519,6 +529,7 @@ class DatabaseEngine:
         return (
             count > BROAD_MATCHES
             and not query.near
+            and not query.sort
             and query.offset + query.page_size <= RANK_WINDOW
         )
 
@@ -731,6 +742,8 @@ UPDATE_FIELDS = [
     "commune_keys",
     "price",
     "in_stock",
+    "rating",
+    "rating_count",
     "lat",
     "lon",
     "updated_at",
@@ -764,6 +777,8 @@ def _fill(row: IndexedDocument, item: PreparedDocument) -> None:
     row.commune_keys = item.commune_keys
     row.price = data.get("price")
     row.in_stock = data.get("in_stock")
+    row.rating = data.get("rating")
+    row.rating_count = data.get("rating_count") or 0
     row.lat, row.lon = geo
     row.updated_at = timezone.now()
 

@@ -89,6 +89,8 @@ def index_settings() -> dict:
                 "commune_keys": {"type": "keyword"},
                 "price": {"type": "long"},
                 "in_stock": {"type": "boolean"},
+                "rating": {"type": "float"},
+                "rating_count": {"type": "integer"},
                 "location": {"type": "geo_point"},
             },
         },
@@ -120,6 +122,8 @@ def to_source(p: PreparedDocument) -> dict:
         "commune_keys": [k for k in p.commune_keys.split("|") if k],
         "price": data.get("price"),
         "in_stock": data.get("in_stock"),
+        "rating": data.get("rating"),
+        "rating_count": data.get("rating_count") or 0,
         "location": {"lat": geo[0], "lon": geo[1]} if geo else None,
     }
 
@@ -251,7 +255,14 @@ def build_search(query: SearchQuery, index: str = DEFAULT_ALIAS) -> Search:
     search.aggs.bucket("commune", scoped("commune", commune))
     search.aggs.bucket("price", scoped("price", A("range", field="price", ranges=ranges)))
     search.aggs.bucket("in_stock", scoped("in_stock", A("filter", filter=Q("term", in_stock=True))))
-    if query.near:
+    if query.sort:
+        field = query.sort.lstrip("-")
+        order = "asc" if query.sort == "price" else "desc"
+        keys = [{field: {"order": order, "missing": "_last"}}]
+        if field == "rating":
+            keys.append({"rating_count": {"order": "desc"}})
+        search = search.sort(*keys, "_score")
+    elif query.near:
         lat, lon = query.near
         search = search.sort(
             {"_geo_distance": {"location": {"lat": lat, "lon": lon}, "order": "asc", "unit": "km"}},
@@ -314,7 +325,7 @@ class ElasticsearchEngine:
         for item in response["hits"]["hits"]:
             source = item["_source"]
             distance = None
-            if query.near and item.get("sort"):
+            if query.near and not query.sort and item.get("sort"):
                 distance = float(item["sort"][0])
             text = source.get("snippet_text") or source.get("title", "")
             hits.append(
