@@ -192,12 +192,12 @@ def test_buyer_reviews_from_the_signed_order_link_with_a_photo(two_variants):
 
 
 def test_default_author_is_short():
-    class O:
+    class Buyer:
         recipient = "Nguyễn Văn An"
 
-    assert reviews.default_author(O) == "An N."
-    O.recipient = "Mai"
-    assert reviews.default_author(O) == "Mai"
+    assert reviews.default_author(Buyer) == "An N."
+    Buyer.recipient = "Mai"
+    assert reviews.default_author(Buyer) == "Mai"
 
 
 def test_product_page_shows_published_reviews_and_json_ld(two_variants, officer, producer_a):
