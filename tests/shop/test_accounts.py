@@ -257,3 +257,9 @@ def test_officers_see_data_requests_read_only_others_do_not():
     assert client_for(producer).get(index).status_code in (302, 403)
     assert "yeu-cau-du-lieu" not in client_for(producer).get("/admin/").content.decode()
     assert reverse("yeu-cau-du-lieu:index") in as_officer.get("/admin/").content.decode()
+
+
+def test_the_admin_keeps_its_own_login():
+    response = Client().get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("wagtailadmin_login"))
