@@ -1,14 +1,35 @@
 """Site scaffolding for the demo: home page, site record, legal pages and logins."""
 
+from pathlib import Path
+
 from django.contrib.auth import get_user_model
 from wagtail.models import Page, Site
 
 from .demo_data import publish
-from .models import HomePage, StandardPage
+from .models import HomePage, OperatorSettings, StandardPage
 
+LEGAL_DIR = Path(__file__).resolve().parent / "data" / "legal"
+
+# (slug, title, footer name), in footer order; the body is cms/data/legal/<slug>.html — plain
+# HTML the rich-text field accepts. The texts name "Đơn vị vận hành" and point to the footer
+# (the OperatorSettings below), so they stay true when the operator's details change.
 LEGAL_PAGES = [
     (
-        "thong-tin-nguoi-ban",
+        "quy-che-hoat-dong",
+        "Quy chế hoạt động sàn giao dịch thương mại điện tử",
+        "Quy chế hoạt động",
+    ),
+    ("dieu-khoan-mua-hang", "Điều khoản mua hàng", "Điều khoản mua hàng"),
+    ("chinh-sach-doi-tra", "Chính sách đổi trả và hoàn tiền", "Chính sách đổi trả"),
+    ("chinh-sach-bao-mat", "Chính sách bảo vệ dữ liệu cá nhân", "Chính sách bảo mật"),
+    ("thong-tin-nguoi-ban", "Thông tin người bán", "Thông tin người bán"),
+    ("lien-he", "Liên hệ", "Liên hệ"),
+]
+
+# What earlier versions of the demo wrote, as (title, body): a page still exactly like this was
+# never edited, so the seed gives it the current text. Any other page is an editor's: left alone.
+PREVIOUS_DEMO_PAGES = {
+    "thong-tin-nguoi-ban": (
         "Thông tin người bán",
         "<p>Mỗi sản phẩm trên trang do chính chủ thể OCOP (doanh nghiệp, hợp tác xã, "
         "hộ kinh doanh) đăng bán và chịu trách nhiệm về chất lượng. "
@@ -16,21 +37,36 @@ LEGAL_PAGES = [
         "được ghi trên trang của từng chủ thể.</p><p>Đơn vị vận hành: Văn phòng Điều phối Chương "
         "trình xây dựng nông thôn mới thành phố Hà Nội (bản trình diễn).</p>",
     ),
-    (
-        "chinh-sach-doi-tra",
+    "chinh-sach-doi-tra": (
         "Chính sách đổi trả",
         "<p>Người mua được đổi hoặc trả hàng trong 7 ngày kể từ khi nhận nếu sản phẩm lỗi, hỏng, "
         "sai quy cách hoặc hết hạn sử dụng. Thực phẩm tươi sống chỉ đổi trả khi có lỗi từ người "
         "bán, báo trong 24 giờ kèm ảnh chụp.</p><p>Tiền hoàn lại theo đúng phương thức đã thanh "
         "toán trong vòng 7 ngày làm việc.</p>",
     ),
-    (
-        "lien-he",
+    "lien-he": (
         "Liên hệ",
         "<p>Văn phòng Điều phối nông thôn mới Hà Nội — Hà Nội.</p>"
         "<p>Cổng thông tin: nongthonmoihanoi.gov.vn</p>",
     ),
-]
+}
+
+OPERATOR_NAME = "Văn phòng Điều phối Chương trình xây dựng nông thôn mới thành phố Hà Nội"
+_DEMO = "(bản trình diễn — cán bộ nhập {} thật trong Cài đặt → Đơn vị vận hành)"
+DEMO_OPERATOR = {
+    "name": OPERATOR_NAME,
+    "address": "Hà Nội " + _DEMO.format("địa chỉ"),
+    "phone": _DEMO.format("số điện thoại"),
+    "email": _DEMO.format("email"),
+    "registration_number": (
+        "(bản trình diễn — chưa đăng ký với Bộ Công Thương; cán bộ nhập quyết định thành lập "
+        "và số đăng ký sàn thật trong Cài đặt → Đơn vị vận hành)"
+    ),
+}
+
+
+def legal_body(slug: str) -> str:
+    return (LEGAL_DIR / f"{slug}.html").read_text(encoding="utf-8").strip()
 
 
 def ensure_home() -> HomePage:
@@ -69,13 +105,64 @@ def ensure_home() -> HomePage:
 
 
 def ensure_legal_pages(home: HomePage) -> None:
-    existing = set(StandardPage.objects.child_of(home).values_list("slug", flat=True))
-    for slug, title, body in LEGAL_PAGES:
-        if slug in existing:
+    """The legal pages under the home page, published: created when missing; a page still
+    exactly as an earlier demo left it gets the current text; a page an editor changed (or is
+    changing: an unpublished draft) is never touched. New pages are put in footer order."""
+    pages = {p.slug: p for p in StandardPage.objects.child_of(home)}
+    created = False
+    for slug, title, menu_title in LEGAL_PAGES:
+        page = pages.get(slug)
+        if page is None:
+            page = StandardPage(
+                title=title,
+                menu_title=menu_title,
+                slug=slug,
+                body=legal_body(slug),
+                show_in_menus=True,
+            )
+            home.add_child(instance=page)
+            publish(page)
+            created = True
             continue
-        page = StandardPage(title=title, slug=slug, body=body, show_in_menus=True)
-        home.add_child(instance=page)
-        publish(page)
+        old_title, old_body = PREVIOUS_DEMO_PAGES.get(slug, (None, None))
+        if page.body == old_body and not page.has_unpublished_changes:
+            page.body = legal_body(slug)
+            if page.title == old_title:
+                page.title = title
+            page.menu_title = page.menu_title or menu_title
+            publish(page)
+    if created:
+        _footer_order(home)
+
+
+def _footer_order(home: HomePage) -> None:
+    """Move the legal pages after their siblings in LEGAL_PAGES order (the footer lists
+    StandardPages in tree order) — treebeard's own move: same parent, so no URL changes."""
+    from treebeard.mp_tree import MP_Node
+
+    slugs = [slug for slug, _title, _menu in LEGAL_PAGES]
+    current = list(
+        StandardPage.objects.child_of(home).filter(slug__in=slugs).values_list("slug", flat=True)
+    )
+    if current == [s for s in slugs if s in current]:
+        return
+    for slug in slugs:
+        page = StandardPage.objects.child_of(home).filter(slug=slug).first()
+        if page is not None:
+            MP_Node.move(page, Page.objects.get(pk=home.pk), pos="last-child")
+
+
+def ensure_operator(site: Site) -> OperatorSettings:
+    """The operator shown in the footer. A new (empty) record gets the demo's values: the real
+    name of the coordinating office, and for the rest notes plainly saying they are a demo and
+    where an officer enters the real ones. Anything an officer entered is left as it is."""
+    operator = OperatorSettings.for_site(site)
+    fields = [*DEMO_OPERATOR, "badge_url"]
+    if not any(getattr(operator, name) for name in fields) and operator.badge_image_id is None:
+        for name, value in DEMO_OPERATOR.items():
+            setattr(operator, name, value)
+        operator.save()
+    return operator
 
 
 def ensure_admin(password: str) -> tuple[str, bool]:

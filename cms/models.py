@@ -1,8 +1,15 @@
-"""Site-wide pages: the home page and standard (legal/footer) pages."""
+"""Site-wide pages and settings: the home page, standard (legal/footer) pages and the operator's
+identity shown in the footer."""
 
+import re
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
@@ -46,12 +53,116 @@ class HomePage(Page):
 
 
 class StandardPage(Page):
-    """A plain page: seller information, return policy, contact. Pages marked "show in menus"
-    appear in the footer."""
+    """A plain page: the operating rules, purchase terms, return and privacy policies, seller
+    information, contact. Pages marked "show in menus" appear in the footer; the page shows when
+    it was last published."""
 
+    menu_title = models.CharField(
+        _("tên ở chân trang"),
+        max_length=80,
+        blank=True,
+        help_text=_("Tên ngắn cho liên kết ở chân trang; để trống: dùng tiêu đề."),
+    )
     body = RichTextField(_("nội dung"))
 
-    content_panels = Page.content_panels + [FieldPanel("body")]
+    content_panels = Page.content_panels + [FieldPanel("menu_title"), FieldPanel("body")]
 
     class Meta:
         verbose_name = _("trang thông tin")
+
+
+PHONE_CHARS = re.compile(r"^\+?[\d\s.()-]{8,20}$")
+
+
+@register_setting(icon="site")
+class OperatorSettings(BaseSiteSetting):
+    """Who runs the marketplace (Decree 52/2013/NĐ-CP, as amended by Decree 85/2021/NĐ-CP: the
+    platform shows its operator's name, address, phone, e-mail and registration, and the
+    Ministry of Industry and Trade's registration badge). Shown in every page's footer; an empty
+    field is simply not shown. The legal pages name "Đơn vị vận hành" and point here."""
+
+    name = models.CharField(_("tên đơn vị vận hành"), max_length=255, blank=True)
+    address = models.CharField(_("địa chỉ trụ sở"), max_length=255, blank=True)
+    phone = models.CharField(
+        _("điện thoại"),
+        max_length=120,
+        blank=True,
+        help_text=_("Số đường dây hỗ trợ người mua, ví dụ 024 3xxx xxxx."),
+    )
+    email = models.CharField(
+        _("email"),
+        max_length=254,
+        blank=True,
+        validators=[validate_email],
+        help_text=_("Địa chỉ nhận khiếu nại và yêu cầu về dữ liệu cá nhân."),
+    )
+    registration_number = models.CharField(
+        _("giấy phép / số đăng ký"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Quyết định thành lập hoặc giấy chứng nhận đăng ký (số, ngày, nơi cấp) và số đăng ký "
+            "sàn giao dịch thương mại điện tử với Bộ Công Thương."
+        ),
+    )
+    badge_url = models.URLField(
+        _("đường dẫn hồ sơ đăng ký trên online.gov.vn"),
+        blank=True,
+        help_text=_(
+            "Trang hồ sơ của sàn trên Cổng thông tin quản lý hoạt động TMĐT (không bắt buộc)."
+        ),
+    )
+    badge_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("biểu tượng “Đã đăng ký Bộ Công Thương”"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Ảnh biểu tượng do Bộ Công Thương cấp (không bắt buộc)."),
+    )
+
+    select_related = ["badge_image"]
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("address"),
+        FieldPanel("phone"),
+        FieldPanel("email"),
+        FieldPanel("registration_number"),
+        FieldPanel("badge_url"),
+        FieldPanel("badge_image"),
+    ]
+
+    class Meta:
+        verbose_name = _("Đơn vị vận hành")
+        verbose_name_plural = _("Đơn vị vận hành")
+
+    def clean(self):
+        super().clean()
+        host = (urlsplit(self.badge_url).hostname or "").lower() if self.badge_url else ""
+        if self.badge_url and not (host == "online.gov.vn" or host.endswith(".online.gov.vn")):
+            raise ValidationError({"badge_url": _("Đường dẫn phải là hồ sơ trên online.gov.vn.")})
+
+    @property
+    def phone_href(self) -> str:
+        """A tel: link when the phone field holds a phone number (else the text is shown as it
+        is, e.g. the demo's note asking an officer to enter the real number)."""
+        if not PHONE_CHARS.match(self.phone or ""):
+            return ""
+        digits = re.sub(r"[^\d+]", "", self.phone)
+        return f"tel:{digits}"
+
+    @property
+    def email_href(self) -> str:
+        try:
+            validate_email(self.email or "")
+        except ValidationError:
+            return ""
+        return f"mailto:{self.email}"
+
+    @property
+    def shown(self) -> bool:
+        return any(
+            (self.name, self.address, self.phone, self.email, self.registration_number)
+        ) or bool(self.badge_url or self.badge_image_id)

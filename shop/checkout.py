@@ -3,10 +3,11 @@ server, from the catalogue — never taken from the buyer's POST."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -175,8 +176,13 @@ def place_order(
     token: str | None = None,
     invoice: Mapping[str, str] | None = None,
     adult: bool = False,
+    consented_at: datetime | None = None,
 ) -> Order:
     """Create the order and reserve its stock atomically; either all of it happens or nothing.
+
+    `consented_at` is when the buyer agreed to the purchase terms and, separately, to the
+    processing of their personal data (the checkout form's submit; both boxes are required
+    there); it is recorded on the order as both consents' time — now, when not given.
 
     `token` is the review step's one-time token: an order already placed with it is returned
     as it is (a double tap, a second tab, a retry after the connection dropped), and two
@@ -217,7 +223,16 @@ def place_order(
             )
 
     try:
-        return _create(priced, address, destination, method, user, token, invoice or {})
+        return _create(
+            priced,
+            address,
+            destination,
+            method,
+            user,
+            token,
+            invoice or {},
+            consented_at or timezone.now(),
+        )
     except (IntegrityError, CheckoutError):
         # A simultaneous submit of the same review won: on PostgreSQL this one waited on its
         # row locks or on the token's unique index, then failed; give back the winner's order.
@@ -232,7 +247,7 @@ def placed_with(token: str) -> Order | None:
     return Order.objects.filter(checkout_token=token).first() if token else None
 
 
-def _create(priced, address, destination, method, user, token, invoice) -> Order:
+def _create(priced, address, destination, method, user, token, invoice, consented_at) -> Order:
     with transaction.atomic():
         # On SQLite the write transaction starts here (BEGIN IMMEDIATE), after any winner.
         existing = placed_with(token)
@@ -266,6 +281,8 @@ def _create(priced, address, destination, method, user, token, invoice) -> Order
             total=priced.total,
             language=buyer_language(),
             checkout_token=token or None,
+            terms_accepted_at=consented_at,
+            data_consent_at=consented_at,
             **{k: (invoice.get(k) or "")[:255] for k in INVOICE_FIELDS},
         )
         for group in priced.groups:

@@ -80,9 +80,24 @@ class CheckoutForm(forms.Form):
         error_messages={"invalid": _("Địa chỉ email không hợp lệ.")},
     )
     payment_method = forms.ChoiceField(label=_("Hình thức thanh toán"), widget=forms.RadioSelect)
+    # The two consents are separate and never pre-ticked (the view does not carry them back
+    # into a fresh form); checkout.html renders their labels with links to the pages.
     accept_terms = forms.BooleanField(
         label=_("Tôi đồng ý với điều khoản mua hàng và chính sách đổi trả."),
         error_messages={"required": _("Bạn cần đồng ý điều khoản và chính sách đổi trả.")},
+    )
+    data_consent = forms.BooleanField(
+        label=_(
+            "Tôi đồng ý để sàn và người bán xử lý dữ liệu cá nhân của tôi (họ tên, điện thoại, "
+            "địa chỉ, email) để giao hàng, thanh toán và chăm sóc sau bán, theo Chính sách bảo "
+            "vệ dữ liệu cá nhân."
+        ),
+        error_messages={
+            "required": _(
+                "Bạn cần đồng ý cho sàn và người bán xử lý dữ liệu cá nhân: không có họ tên, "
+                "điện thoại và địa chỉ thì không giao được hàng."
+            )
+        },
     )
 
     adult_confirmed = forms.BooleanField(

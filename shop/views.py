@@ -1,5 +1,6 @@
 """Thin views: forms in, services out (cart.py, checkout.py, orders.py, payments/)."""
 
+import datetime
 import logging
 import secrets
 
@@ -10,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -32,6 +34,7 @@ logger = logging.getLogger(__name__)
 CHECKOUT_SESSION_KEY = "shop_checkout"
 TOKEN_SESSION_KEY = "shop_checkout_token"
 PLACED_SESSION_KEY = "shop_orders"
+CONSENTS = ("accept_terms", "data_consent")
 
 
 def _wants_json(request) -> bool:
@@ -142,6 +145,8 @@ def checkout(request):
         messages.info(request, _("Giỏ hàng đang trống."))
         return redirect("shop:cart")
     initial = dict(request.session.get(CHECKOUT_SESSION_KEY) or {})
+    for consent in CONSENTS:  # never pre-ticked: agreed afresh on every submit
+        initial.pop(consent, None)
     if not initial and request.user.is_authenticated:
         initial = {
             "recipient": request.user.get_full_name(),
@@ -157,6 +162,7 @@ def checkout(request):
         if form.is_valid() and not priced.problems:
             data = {k: v for k, v in form.cleaned_data.items() if k != "commune"}
             data["commune"] = form.cleaned_data["commune"].code
+            data["consented_at"] = timezone.now().isoformat()  # both boxes ticked, now
             request.session[CHECKOUT_SESSION_KEY] = data
             _review_token(request)
             return redirect("shop:review")
@@ -175,6 +181,16 @@ def _checkout_data(request, priced):
         return None
     form = CheckoutForm(data, groups=priced.groups, restricted=priced.restricted)
     return form if form.is_valid() else None
+
+
+def _consented_at(request) -> datetime.datetime | None:
+    """When the buyer submitted the checkout form that agreed to the terms and the data
+    processing (kept in the session with the form's data until the order is placed)."""
+    value = (request.session.get(CHECKOUT_SESSION_KEY) or {}).get("consented_at")
+    try:
+        return datetime.datetime.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _review_token(request) -> str:
@@ -236,6 +252,7 @@ def review(request):
                 token=token,
                 invoice=form.invoice(),
                 adult=bool(data.get("adult_confirmed")),
+                consented_at=_consented_at(request),
             )
         except CheckoutError as exc:
             for message in exc.messages:

@@ -65,6 +65,7 @@ def test_phone_buyer_outside_hanoi_to_delivered(browser_page, demo_password, ght
     page.get_by_label("Số nhà, tên đường/thôn/xóm").fill("25 Bạch Đằng")
     page.get_by_label("Thanh toán khi nhận hàng (COD)").check()
     page.get_by_label("Tôi đồng ý với điều khoản mua hàng và chính sách đổi trả.").check()
+    page.get_by_label("Tôi đồng ý để sàn và người bán xử lý dữ liệu cá nhân").check()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"checkout scrolls sideways ({width} px)"
     page.screenshot(path="/tmp/delivery-checkout-390.png", full_page=True)

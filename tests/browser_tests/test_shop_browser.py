@@ -56,6 +56,7 @@ def test_buyer_checks_out_two_producers_with_cod(browser_page, demo_password, se
     page.get_by_label("Số nhà, tên đường/thôn/xóm").fill("Số 8, thôn Bát Tràng")
     page.get_by_label("Thanh toán khi nhận hàng (COD)").check()
     page.get_by_label("Tôi đồng ý với điều khoản mua hàng và chính sách đổi trả.").check()
+    page.get_by_label("Tôi đồng ý để sàn và người bán xử lý dữ liệu cá nhân").check()
     page.get_by_role("button", name="Xem lại đơn hàng").click()
     page.wait_for_url("**/shop/checkout/review/")
     review = page.locator("main").inner_text()

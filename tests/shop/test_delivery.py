@@ -122,6 +122,7 @@ def checkout_data(a, b, **overrides):
         "street": "25 Bạch Đằng",
         "payment_method": "cod",
         "accept_terms": "on",
+        "data_consent": "on",
         f"ship_{a.page.producer_id}": "delivery",
         f"ship_{b.page.producer_id}": "delivery",
     }

@@ -75,6 +75,7 @@ def test_the_checkout_form_offers_no_cod_and_asks_the_age(spirit):
         "street": "Số 3 ngõ 5",
         "payment_method": "cod",  # tampered: not offered
         "accept_terms": "on",
+        "data_consent": "on",
         f"ship_{spirit.page.producer_id}": "delivery",
     }
     response = client.post("/shop/checkout/", data)

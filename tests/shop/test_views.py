@@ -23,6 +23,7 @@ def checkout_post(variants, **overrides):
         "street": "Số 5 ngõ 10, đường Cổ Loa",
         "payment_method": "cod",
         "accept_terms": "on",
+        "data_consent": "on",
     }
     for v in variants:
         data[f"ship_{v.page.producer_id}"] = "delivery"
@@ -164,6 +165,7 @@ def test_tampered_cart_session_with_unknown_sku_saves_nothing(two_variants):
         ("street", "", "Vui lòng điền trường này"),
         ("recipient", "", "Vui lòng điền trường này"),
         ("accept_terms", "", "đồng ý điều khoản"),
+        ("data_consent", "", "xử lý dữ liệu cá nhân"),
         ("payment_method", "bitcoin", "Hình thức thanh toán không hợp lệ"),
     ],
 )

@@ -6,6 +6,7 @@ with generated pictures. Idempotent: running it twice changes nothing.
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from wagtail.models import Site
 
 from cms import demo as site_demo
 from cms.demo_data import load
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             product_demo.load_reference_data(data)
             home = site_demo.ensure_home()
             site_demo.ensure_legal_pages(home)
+            site_demo.ensure_operator(Site.objects.get(is_default_site=True))
             producer_index, _catalogue = product_demo.ensure_index_pages(home)
             tours_index = tour_demo.ensure_tour_index(home)
             collection = product_demo.demo_collection()
