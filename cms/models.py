@@ -27,6 +27,11 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("trang chủ")
 
+    def page_cache_tags(self):
+        """The anonymous page cache (cms/cache.py): the home page shows featured products,
+        the newest producers and tourism sites (their apps purge these tags)."""
+        return ["products", "producers", "tours"]
+
     def get_context(self, request, *args, **kwargs):
         from products.catalogue import product_cards
         from products.models import ProducerPage, ProductIndexPage, ProductPage

@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import views as cms_views
 from cms.api import api_router
 from products import urls as product_urls
 from tours import urls as tour_urls
@@ -18,6 +19,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/chon/", cms_views.switch_language, name="switch_language"),
     path("sitemap.xml", sitemap),
     path("", include(product_urls)),
     path("", include("cms.search.urls")),

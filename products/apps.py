@@ -6,4 +6,4 @@ class ProductsConfig(AppConfig):
     verbose_name = "Sản phẩm OCOP"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import page_cache, signals  # noqa: F401

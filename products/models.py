@@ -53,6 +53,10 @@ class ProducerIndexPage(Page):
     class Meta:
         verbose_name = _("danh sách chủ thể OCOP")
 
+    # The anonymous page cache (cms/cache.py): what this page shows, what its change affects.
+    def page_cache_tags(self):
+        return ["producers"]
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["producers"] = (
@@ -127,6 +131,13 @@ class ProducerPage(Page):
     class Meta:
         verbose_name = _("chủ thể OCOP")
         verbose_name_plural = _("chủ thể OCOP")
+
+    def page_cache_tags(self):
+        return ["products"]  # its product cards, with their stock
+
+    def page_cache_purge_tags(self):
+        # Its name, address and phone appear on its products' pages, cards and the map.
+        return ["producers", "products", f"producer:{self.pk}", "map"]
 
     def get_context(self, request, *args, **kwargs):
         from .catalogue import product_cards
@@ -247,6 +258,15 @@ class ProductPage(Page):
         verbose_name_plural = _("sản phẩm OCOP")
         # Officers hold it; farmers do not (a farmer cannot award itself stars).
         permissions = [("certify_ocop", _("Xếp hạng và cập nhật chứng nhận OCOP"))]
+
+    def page_cache_tags(self):
+        return [f"producer:{self.producer_id}"] if self.producer_id else []
+
+    def page_cache_purge_tags(self):
+        tags = ["products", "map"]
+        if self.producer_id:
+            tags.append(f"page:{self.producer_id}")
+        return tags
 
     def get_context(self, request, *args, **kwargs):
         from .stock import availability
@@ -515,6 +535,9 @@ class ProductIndexPage(Page):
 
     class Meta:
         verbose_name = _("danh mục sản phẩm")
+
+    def page_cache_tags(self):
+        return ["products"]
 
     def get_context(self, request, *args, **kwargs):
         from django.core.paginator import Paginator

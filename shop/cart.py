@@ -14,6 +14,36 @@ from .checkout import CheckoutError, validate_quantity
 from .models import CartLine
 
 SESSION_KEY = "shop_cart"
+# Shown in the site header by a script (public pages are cached and carry no per-visitor
+# data): how many units the cart holds. Display only; the cart itself stays in the session.
+COUNT_COOKIE = "cart_count"
+
+
+def changed(request) -> None:
+    """The cart of this request changed (or its owner did): refresh the count cookie."""
+    if request is not None:
+        request._cart_changed = True
+
+
+class CartCountCookieMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "_cart_changed", False) and hasattr(request, "session"):
+            count = Cart(request).count()
+            if count:
+                response.set_cookie(
+                    COUNT_COOKIE,
+                    str(count),
+                    max_age=settings.SESSION_COOKIE_AGE,
+                    samesite="Lax",
+                    secure=settings.SESSION_COOKIE_SECURE,
+                )
+            else:
+                response.delete_cookie(COUNT_COOKIE, samesite="Lax")
+        return response
 
 
 class Cart:
@@ -33,6 +63,7 @@ class Cart:
 
     # --- writing -----------------------------------------------------------------------
     def _store(self, sku: str, quantity: int) -> None:
+        changed(self.request)
         if self.user is not None:
             if quantity <= 0:
                 CartLine.objects.filter(user=self.user, sku=sku).delete()
@@ -76,6 +107,7 @@ class Cart:
         self._store(sku, 0)
 
     def clear(self) -> None:
+        changed(self.request)
         if self.user is not None:
             CartLine.objects.filter(user=self.user).delete()
         else:

@@ -163,7 +163,9 @@ def open_request(
             for pk, q in chosen.items()
         )
         for photo, kind in zip(photos, kinds, strict=True):
-            ReturnPhoto.objects.create(request=request, file=photo, content_type=f"image/{kind.lower()}")
+            ReturnPhoto.objects.create(
+                request=request, file=photo, content_type=f"image/{kind.lower()}"
+            )
         _event(request, BUYER, "opened", user=user, note=request.get_reason_display())
         transaction.on_commit(lambda: notify(request.pk, "opened"))
     return request

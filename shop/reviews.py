@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cms.cache import purge_on_commit
 from products.purchasable import producer_contacts, product_ids
 from products.ratings import set_counts
 from products.uploads import check_image_upload
@@ -143,7 +144,9 @@ def submit(
             language=(translation.get_language() or settings.LANGUAGE_CODE)[:10],
         )
         for photo, kind in zip(photos, kinds, strict=True):
-            ReviewPhoto.objects.create(review=review, file=photo, content_type=f"image/{kind.lower()}")
+            ReviewPhoto.objects.create(
+                review=review, file=photo, content_type=f"image/{kind.lower()}"
+            )
     return review
 
 
@@ -215,6 +218,7 @@ def reply(review: Review, user, *, text: str, now: datetime | None = None) -> Re
         review.reply_at = now or timezone.now()
         review.reply_by = user
         review.save()
+        purge_on_commit(f"page:{review.product_id}")  # the reply shows on the product page
     return review
 
 

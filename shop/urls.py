@@ -8,6 +8,7 @@ app_name = "shop"
 urlpatterns = [
     path("cart/", views.cart_view, name="cart"),
     path("cart/add/", views.cart_add, name="cart_add"),
+    path("csrf/", views.csrf_token, name="csrf"),
     path("cart/update/", views.cart_update, name="cart_update"),
     path("cart/remove/", views.cart_remove, name="cart_remove"),
     path("checkout/", views.checkout, name="checkout"),

@@ -8,16 +8,25 @@ import stripe
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    JsonResponse,
+)
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from cms.templatetags.cms_tags import vnd
+from products.purchasable import get_purchasable
 from products.reference import Commune
 
 from . import returns, reviews
@@ -104,10 +113,19 @@ def _cart_action(request, action):
         messages.error(request, error)
     else:
         messages.success(request, done)
-    target = request.POST.get("next") or reverse("shop:cart")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        target = reverse("shop:cart")
-    return redirect(target)
+    return redirect(_local_next(request.POST.get("next")))
+
+
+def _local_next(target) -> str:
+    """A `next` parameter, if it is a path on this site; else the cart."""
+    target = target or ""
+    if (
+        not target.startswith("/")
+        or target.startswith("//")
+        or not url_has_allowed_host_and_scheme(target, allowed_hosts=None)
+    ):
+        return reverse("shop:cart")
+    return target
 
 
 def _add(cart, sku, quantity):
@@ -123,9 +141,33 @@ def _remove(cart, sku, quantity):
     return 0
 
 
-@require_POST
+@never_cache
 def cart_add(request):
-    return _cart_action(request, _add)
+    """POST adds to the cart. A GET comes from a product page's form when the browser runs no
+    script (cached public pages carry no CSRF token): it shows what would be added, with a
+    button that posts it."""
+    if request.method == "POST":
+        return _cart_action(request, _add)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    form = CartLineForm(request.GET)
+    item = get_purchasable(form.cleaned_data["sku"]) if form.is_valid() else None
+    target = _local_next(request.GET.get("next"))
+    if item is None:
+        messages.error(request, _("Sản phẩm không tồn tại hoặc đã ngừng bán."))
+        return redirect(target)
+    return render(
+        request,
+        "shop/cart_add.html",
+        {"item": item, "quantity": form.cleaned_data["quantity"], "next": target},
+    )
+
+
+@never_cache
+@require_GET
+def csrf_token(request):
+    """The CSRF token for a script about to POST from a cached page (and its cookie)."""
+    return JsonResponse({"token": get_token(request)})
 
 
 @require_POST

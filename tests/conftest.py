@@ -74,3 +74,14 @@ def _wagtail_base_rows_after_flush(request):
         Page.add_root(instance=Page(title="Root", slug="root"))
     if not Collection.objects.exists():
         Collection.add_root(name="Root")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: the database is rolled back between tests, so a
+    page (or tag version) cached by one test must not answer the next."""
+    from django.core.cache import caches
+
+    for alias in caches:
+        caches[alias].clear()
+    yield

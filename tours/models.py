@@ -37,6 +37,10 @@ class TourIndexPage(Page):
     class Meta:
         verbose_name = _("danh sách điểm du lịch")
 
+    # The anonymous page cache (cms/cache.py): what this page shows, what its change affects.
+    def page_cache_tags(self):
+        return ["tours"]
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["sites"] = (
@@ -137,6 +141,9 @@ class TourSitePage(Page):
     @property
     def ticket_lines(self) -> list[str]:
         return [line.strip() for line in self.ticket_prices.splitlines() if line.strip()]
+
+    def page_cache_purge_tags(self):
+        return ["tours", "map"]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -247,6 +254,9 @@ class VirtualTourPage(Page):
     def site(self):
         parent = self.get_parent()
         return parent.specific if parent else None
+
+    def page_cache_purge_tags(self):
+        return ["tours", "map"]
 
     def get_context(self, request, *args, **kwargs):
         from .viewer import tour_context

@@ -6,6 +6,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
+from cms.cache import tag
+
 from . import mapdata, opendata
 
 CACHE_SECONDS = 300
@@ -13,6 +15,7 @@ CACHE_SECONDS = 300
 
 @require_safe
 def map_page(request):
+    tag(request, "map")
     result = mapdata.map_features(request.GET, request)
     return render(
         request,
@@ -32,6 +35,7 @@ def map_page(request):
 
 @require_safe
 def open_data_index(request):
+    tag(request, "map")
     datasets = [{"name": name, **meta} for name, meta in opendata.DATASETS.items()]
     return render(
         request,

@@ -17,6 +17,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 
+from cms.cache import purge, purge_on_commit
+
 from . import registry
 from .backends.common import prepare
 from .backends.database import DatabaseEngine
@@ -107,6 +109,7 @@ def _prepared(document, objects):
 
 def _write(prepared) -> None:
     _database.index(prepared)
+    purge_on_commit("search")
     engine = elastic_engine()
     if engine is not None:
         try:
@@ -117,6 +120,7 @@ def _write(prepared) -> None:
 
 def _delete(doc_type: str, ids) -> None:
     _database.remove(doc_type, ids)
+    purge_on_commit("search")
     engine = elastic_engine()
     if engine is not None:
         try:
@@ -195,6 +199,7 @@ def rebuild(progress: Progress = None) -> dict:
                 if progress:
                     progress(len(batch))
         _database.mark_rebuilt()
+    purge("search")
     engine = elastic_engine()
     if engine is not None:
         try:

@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from cms import cache
+
 from . import service
 from .query import MAX_PAGE, SearchParamError
 
@@ -112,6 +114,7 @@ def sort_links(params, current: str) -> list[dict]:
 
 
 def search_page(request):
+    cache.tag(request, "search", "products")
     error = None
     result = None
     try:

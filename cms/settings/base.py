@@ -68,10 +68,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Anonymous pages from the cache (cms/cache.py): after the language is known, before the
+    # session and the user are read.
+    "cms.cache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cms.cache.AuthMarkerMiddleware",
+    "shop.cart.CartCountCookieMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Logins created at onboarding must change their temporary password first (issue 3).
@@ -127,6 +132,14 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The anonymous page cache (cms/cache.py): whole pages for visitors who are not logged in,
+# purged by tags on publish and stock changes. 0 turns it off. It must live in a cache every
+# web process shares: locmem is per process, fine for `make run`; production uses Redis.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+PAGE_CACHE_ALIAS = "default"
+# Messages ride in a cookie, so the page cache can see a waiting message without the session.
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 
 # Email: console by default; any Django backend through EMAIL_BACKEND + the usual SMTP settings.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

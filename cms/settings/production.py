@@ -42,3 +42,11 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
+
+# The page cache must be shared by every web process (cms/cache.py): without Redis, each
+# gunicorn worker would keep its own copy and miss the others' purges. Off unless Redis is
+# configured, or a single-process deployment says so with PAGE_CACHE_LOCAL=1.
+if CACHES["default"]["BACKEND"].endswith("LocMemCache") and not env_bool(  # noqa: F405
+    "PAGE_CACHE_LOCAL", False
+):
+    PAGE_CACHE_SECONDS = 0

@@ -36,7 +36,7 @@ def test_phone_buyer_reviews_and_the_product_page_shows_it(browser_page, demo_pa
     page = browser_page
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(order.signed_url())
-    page.get_by_role("link", name="Đánh giá sản phẩm").click()
+    page.get_by_role("link", name="Viết đánh giá").click()
     page.get_by_label("4 sao").check()
     page.get_by_label("Nhận xét của bạn").fill("Đóng gói cẩn thận, vị đúng như mô tả. Sẽ mua lại.")
     page.set_input_files("#id_photos", str(photo))

@@ -86,12 +86,17 @@ def test_product_page_shows_badge_variants_producer_and_webp(client):
     assert ".webp" in html
 
 
-def test_product_page_stock_state(client):
+def test_product_page_stock_state(client, django_capture_on_commit_callbacks):
+    from products.stock import set_on_hand
+
     product = ProductPage.objects.get(slug="tra-sen-hien-xiem-uop-sen-bach-diep")
     sku = product.variants.get().sku
-    StockItem.objects.filter(sku=sku).update(on_hand=0, reserved=0)
+    StockItem.objects.filter(sku=sku).update(reserved=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        set_on_hand(sku, 0)
     assert "Hết hàng" in client.get(product.url).content.decode()
-    StockItem.objects.filter(sku=sku).update(on_hand=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        set_on_hand(sku, 3)  # the stock service purges the cached page
     assert "Chỉ còn 3" in client.get(product.url).content.decode()
 
 
@@ -229,6 +234,7 @@ def test_drafts_are_not_listed():
 
 
 def test_listing_query_count_does_not_grow_with_page_size(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0  # the render path itself, not the page cache
     url = listing_url()
     client.get(url)  # warm caches (site root, content types)
 
@@ -246,6 +252,7 @@ def test_listing_query_count_does_not_grow_with_page_size(client, settings):
 
 
 def test_listing_query_count_same_for_10_and_100_products(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0  # the render path itself, not the page cache
     producer = ProducerPage.objects.get(slug="gom-su-quang-vinh")
     category = OcopCategory.objects.get(code="I.3")
     image = ProductPage.objects.get(slug="hanh-phi").images.first().image

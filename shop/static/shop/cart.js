@@ -15,21 +15,34 @@
     box.className = "messages " + (isError ? "error" : "success");
     box.textContent = text;
   }
+  /* Cached product pages carry no CSRF token: take it from the cookie, or ask for one. */
+  function csrfToken(form) {
+    var field = form.querySelector("input[name=csrfmiddlewaretoken]");
+    if (field) return Promise.resolve(field.value);
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (match) return Promise.resolve(decodeURIComponent(match[1]));
+    return fetch("/shop/csrf/", { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.json(); })
+      .then(function (data) { return data.token; });
+  }
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.hasAttribute("data-shop-cart") || !window.fetch || !window.FormData) return;
     event.preventDefault();
-    fetch(form.action, {
-      method: "POST",
-      body: new FormData(form),
-      headers: { Accept: "application/json" },
-      credentials: "same-origin",
-    })
+    var body = new FormData(form);
+    csrfToken(form)
+      .then(function (token) {
+        body.set("csrfmiddlewaretoken", token);
+        return fetch(form.action, {
+          method: "POST",
+          body: body,
+          headers: { Accept: "application/json", "X-CSRFToken": token },
+          credentials: "same-origin",
+        });
+      })
       .then(function (response) { return response.json(); })
       .then(function (data) {
-        document.querySelectorAll("[data-cart-count]").forEach(function (el) {
-          el.textContent = data.cart_count;
-        });
+        document.dispatchEvent(new Event("cart:changed"));
         announce(data.message, !data.ok);
         if (!data.ok) return;
         var row = form.closest("tr[data-sku]");

@@ -1,0 +1,217 @@
+"""The anonymous page cache: whole responses kept in Django's cache, purged by tags.
+
+Views opt in by tagging the request (`tag(request, "page:12", "products")`); Wagtail pages are
+tagged by `cms.wagtail_hooks` with their own tag, "site" (header and footer) and whatever the
+page class adds (`page_cache_tags()`). The middleware serves a stored copy to a visitor who is
+not logged in and has no message waiting, and stores a response only when it is safe to share:
+a 200 that used no CSRF token, set no cookie of its own, showed no message and was not marked
+private. Nothing per visitor is in such a page (the cart count is filled in by a script from a
+cookie; forms that must POST fetch their token when used).
+
+Purging is exact and cheap: each tag has a version; a stored page remembers the versions it was
+made under and is stale as soon as one moved (`purge(*tags)`, usually on transaction commit).
+Domain apps purge their own tags (products on publish and stock, tours on publish); this module
+knows no domain app. Works with any shared cache: locmem for one process (`make run`), Redis
+for several (production refuses locmem with more than one worker: see docs/deploy.md).
+"""
+
+import hashlib
+import logging
+import secrets
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
+
+logger = logging.getLogger(__name__)
+
+PAGE_PREFIX = "pc:page:"
+TAG_PREFIX = "pc:tag:"
+# Paths that are never served from the cache, whatever they tag.
+PRIVATE_PREFIXES = ("/admin/", "/django-admin/", "/shop/", "/tai-khoan/", "/i18n/", "/documents/")
+AUTH_COOKIE = "ocop_auth"  # set while logged in (see `AuthMarkerMiddleware`): never cached
+KEPT_HEADERS = (
+    "Content-Type",
+    "Content-Language",
+    "Vary",
+    "Cache-Control",
+    "Link",
+    "X-Robots-Tag",
+    "Content-Disposition",
+    "Access-Control-Allow-Origin",
+    "Last-Modified",
+)
+
+
+def _cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def enabled() -> bool:
+    return settings.PAGE_CACHE_SECONDS > 0
+
+
+def tag(request, *tags: str) -> None:
+    """Mark this request's response as shareable and name what it shows."""
+    if request is None:
+        return
+    current = getattr(request, "page_cache_tags", None)
+    if current is None:
+        current = request.page_cache_tags = set()
+    current.update(t for t in tags if t)
+
+
+def purge(*tags: str) -> None:
+    """Every stored page that carries one of these tags is stale from now on."""
+    tags = {t for t in tags if t}
+    if not tags or not enabled():
+        return
+    try:
+        _cache().set_many({TAG_PREFIX + t: secrets.token_hex(6) for t in tags}, timeout=None)
+    except Exception:  # noqa: BLE001 - a cache outage must not break a publish
+        logger.exception("Could not purge page cache tags %s", sorted(tags))
+
+
+def purge_on_commit(*tags: str) -> None:
+    """Purge once the current transaction commits (a rolled-back change purges nothing, and a
+    request in between cannot store the old page under the new versions)."""
+    tags = tuple(tags)
+    transaction.on_commit(lambda: purge(*tags))
+
+
+def _versions(tags, create: bool = False) -> dict[str, str]:
+    store = _cache()
+    keys = [TAG_PREFIX + t for t in tags]
+    found = store.get_many(keys)
+    if create:
+        missing = {k: secrets.token_hex(6) for k in keys if k not in found}
+        for key, value in missing.items():
+            store.add(key, value, timeout=None)
+        if missing:
+            found = store.get_many(keys)
+    return {k[len(TAG_PREFIX) :]: v for k, v in found.items()}
+
+
+def page_key(request) -> str:
+    """Host, language, path and the query string in a canonical order."""
+    query = "&".join(sorted(request.META.get("QUERY_STRING", "").split("&")))
+    raw = f"{request.get_host()}|{getattr(request, 'LANGUAGE_CODE', '')}|{request.path}?{query}"
+    return PAGE_PREFIX + hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()[:40]
+
+
+def _servable(request) -> bool:
+    if request.method not in ("GET", "HEAD") or not enabled():
+        return False
+    if request.path.startswith(PRIVATE_PREFIXES):
+        return False
+    cookies = request.COOKIES  # (a deleted cookie may still come back empty)
+    return not cookies.get(AUTH_COOKIE) and not cookies.get("messages")
+
+
+def lookup(request) -> HttpResponse | None:
+    try:
+        entry = _cache().get(page_key(request))
+        if entry is None:
+            return None
+        if _versions(entry["tags"]) != entry["tags"]:
+            return None
+    except Exception:  # noqa: BLE001 - a cache outage means a normal render
+        logger.exception("Page cache lookup failed")
+        return None
+    if request.headers.get("If-None-Match") == entry["etag"]:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(entry["content"], status=entry["status"])
+    for name, value in entry["headers"].items():
+        response[name] = value
+    response["ETag"] = entry["etag"]
+    response["X-Page-Cache"] = "hit"
+    return response
+
+
+def _shareable(request, response) -> bool:
+    if getattr(request, "page_cache_tags", None) is None or response.status_code != 200:
+        return False
+    if response.streaming or response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False
+    control = response.get("Cache-Control", "")
+    if "private" in control or "no-store" in control or "no-cache" in control:
+        return False
+    storage = getattr(request, "_messages", None)
+    if storage is not None and (storage.used or getattr(storage, "_queued_messages", None)):
+        return False
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_authenticated)
+
+
+def store(request, response) -> None:
+    try:
+        tags = _versions(sorted(request.page_cache_tags | {"site"}), create=True)
+        content = response.content
+        entry = {
+            "status": response.status_code,
+            "content": content,
+            "headers": {h: response[h] for h in KEPT_HEADERS if response.has_header(h)},
+            "etag": '"' + hashlib.sha256(content).hexdigest()[:32] + '"',
+            "tags": tags,
+        }
+        _cache().set(page_key(request), entry, timeout=settings.PAGE_CACHE_SECONDS)
+        response["ETag"] = entry["etag"]
+        response["X-Page-Cache"] = "miss"
+    except Exception:  # noqa: BLE001
+        logger.exception("Page cache store failed")
+
+
+class PageCacheMiddleware:
+    """Serve and store anonymous pages (after LocaleMiddleware: the language is part of the
+    key; before sessions are read: a hit costs two cache reads and no database query)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        servable = _servable(request)
+        if servable:
+            cached = lookup(request)
+            if cached is not None:
+                return cached
+        response = self.get_response(request)
+        if getattr(request, "page_cache_tags", None) is not None:
+            # The same URL differs by language and by being logged in (both cookies).
+            patch_vary_headers(response, ("Cookie", "Accept-Language"))
+            response.setdefault("Cache-Control", "max-age=0, must-revalidate")
+            if servable and _shareable(request, response):
+                store(request, response)
+        return response
+
+
+class AuthMarkerMiddleware:
+    """Keep a cookie (no secret in it) that says "logged in", so the page cache can tell
+    without opening the session."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is None or not hasattr(request, "session"):
+            return response
+        # Only look when the view already loaded the session (no query added otherwise).
+        marked = bool(request.COOKIES.get(AUTH_COOKIE))
+        if not getattr(request.session, "_session_cache", None) and not marked:
+            return response
+        logged_in = user.is_authenticated
+        if logged_in and not marked:
+            response.set_cookie(
+                AUTH_COOKIE,
+                "1",
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+            )
+        elif not logged_in and marked:
+            response.delete_cookie(AUTH_COOKIE, samesite="Lax")
+        return response

@@ -1,0 +1,51 @@
+"""What stock and rating changes make stale in the anonymous page cache (cms/cache.py).
+
+A product page shows its stock in words ("Còn hàng", "Chỉ còn 3", "Hết hàng"), so any stock
+change of its variants purges it. Listings, the home page and producer pages only say whether a
+product is in stock: they are purged when that flips (the last state seen is kept in the cache),
+not on every sale. A published or hidden review changes the page, its card and the rating sort.
+"""
+
+from django.core.cache import caches
+from django.dispatch import receiver
+
+from cms import cache
+
+from .models import ProductPage
+from .ratings import rating_changed
+from .stock import in_stock_condition, page_ids_for_skus, stock_changed
+
+STATE_PREFIX = "pc:in-stock:"
+
+
+def _store():
+    from django.conf import settings
+
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+@receiver(stock_changed, dispatch_uid="products.page_cache.stock")
+def purge_on_stock_change(sender, skus, **kwargs):
+    if not cache.enabled():
+        return
+    ids = page_ids_for_skus(skus)
+    if not ids:
+        return
+    now = dict(
+        ProductPage.objects.filter(pk__in=ids)
+        .annotate(stocked=in_stock_condition())
+        .values_list("pk", "stocked")
+    )
+    before = _store().get_many([STATE_PREFIX + str(pk) for pk in now])
+    flipped = [pk for pk, state in now.items() if before.get(STATE_PREFIX + str(pk)) != state]
+    tags = [f"page:{pk}" for pk in now]
+    if flipped:
+        producers = ProductPage.objects.filter(pk__in=flipped).values_list("producer_id", flat=True)
+        tags += ["products", *(f"page:{p}" for p in producers if p)]
+        _store().set_many({STATE_PREFIX + str(pk): now[pk] for pk in flipped}, timeout=None)
+    cache.purge_on_commit(*tags)
+
+
+@receiver(rating_changed, dispatch_uid="products.page_cache.rating")
+def purge_on_rating_change(sender, page_id, **kwargs):
+    cache.purge_on_commit(f"page:{page_id}", "products")
