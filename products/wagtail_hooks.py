@@ -180,16 +180,25 @@ def restrict_admin_image_api(router):
 @hooks.register("construct_page_chooser_queryset")
 def hide_other_producers_drafts_in_page_chooser(pages, request):
     """The page chooser (internal links) browses the whole tree for any admin user: a farmer
-    sees live pages and its own subtree, never another producer's drafts."""
+    sees its own subtree and others' live pages — but not a live page with unpublished changes,
+    whose listed title would be the draft's (`draft_title`)."""
     from django.db.models import Q
+    from wagtail.models import Page
 
     user = request.user
     if is_officer(user):
         return pages
-    visible = Q(live=True)
+    own = Q(pk__in=[])
     for producer in producer_pages_for(user).only("path"):
-        visible |= Q(path__startswith=producer.path)
-    return pages.filter(visible)
+        own |= Q(path__startswith=producer.path)
+    # (Filtered by id and path only: the chooser's search runs on the search index, where
+    # those are filter fields and `has_unpublished_changes` is not.)
+    pending = list(
+        Page.objects.filter(live=True, has_unpublished_changes=True)
+        .exclude(own)
+        .values_list("pk", flat=True)
+    )
+    return pages.filter(Q(live=True) | own).exclude(id__in=pending)
 
 
 def _producer_published(sender, instance, **kwargs):
@@ -267,3 +276,11 @@ def name_the_rich_text_editor():
     from django.utils.html import format_html
 
     return format_html('<script src="{}" defer></script>', static("products/admin-a11y.js"))
+
+
+@hooks.register("construct_reports_menu")
+def page_types_report_for_officers(request, menu_items):
+    """Wagtail's "page types usage" report names the last edited page of every type across the
+    site (its draft title): only officers see it (its URL is guarded in admin_overrides.py)."""
+    if not is_officer(request.user):
+        menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]

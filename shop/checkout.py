@@ -222,6 +222,12 @@ def place_order(
                 _("Chọn hình thức nhận hàng cho %(p)s.") % {"p": group.producer_title}
             )
 
+    # Sold out already (as read without a lock): say so now, without queueing for the stock
+    # rows behind the buyers who are paying. The locked reservation re-checks every unit.
+    for line in priced.lines:
+        if line.quantity > line.item.available:
+            raise CheckoutError(_short_message(line.item, line.item.available))
+
     try:
         return _create(
             priced,
@@ -242,6 +248,12 @@ def place_order(
         return existing
 
 
+def _short_message(item, available: int) -> str:
+    if available <= 0:
+        return _("%(name)s vừa hết hàng.") % {"name": item.display_name}
+    return _("%(name)s chỉ còn %(n)s đơn vị.") % {"name": item.display_name, "n": available}
+
+
 def placed_with(token: str) -> Order | None:
     """The order a review token already placed, if any."""
     return Order.objects.filter(checkout_token=token).first() if token else None
@@ -253,18 +265,6 @@ def _create(priced, address, destination, method, user, token, invoice, consente
         existing = placed_with(token)
         if existing is not None:
             return existing
-        try:
-            reserve((line.item.sku, line.quantity) for line in priced.lines)
-        except InsufficientStock as exc:
-            item = next(ln.item for ln in priced.lines if ln.item.sku == exc.sku)
-            if exc.available <= 0:
-                msg = _("%(name)s vừa hết hàng.") % {"name": item.display_name}
-            else:
-                msg = _("%(name)s chỉ còn %(n)s đơn vị.") % {
-                    "name": item.display_name,
-                    "n": exc.available,
-                }
-            raise CheckoutError(msg)
         order = Order.objects.create(
             user=user if user is not None and user.is_authenticated else None,
             status=method.initial_status,
@@ -315,6 +315,14 @@ def _create(priced, address, destination, method, user, token, invoice, consente
             note=_("Đặt hàng"),
             user=order.user,
         )
+        # Last: the stock rows stay locked (PostgreSQL) only from here to the commit, so other
+        # buyers of the same products wait as little as possible. Not enough left → the whole
+        # order rolls back.
+        try:
+            reserve((line.item.sku, line.quantity) for line in priced.lines)
+        except InsufficientStock as exc:
+            item = next(ln.item for ln in priced.lines if ln.item.sku == exc.sku)
+            raise CheckoutError(_short_message(item, exc.available))
         transaction.on_commit(lambda: emails.send_order_email(order.pk, "placed"))
         transaction.on_commit(lambda: notify_new_order(order.pk))
     return order

@@ -402,3 +402,34 @@ def test_public_image_endpoint_hides_unpublished_uploads(world, client):
     assert world["image"].pk not in listed
     assert world["live_b"].images.first().image_id in listed
     assert client.get(f"/api/v2/images/{world['image'].pk}/").status_code == 404
+
+
+LIVE_DRAFT_TITLE = "Tên mới chưa duyệt của A"
+
+
+def test_farmer_b_never_sees_a_live_pages_unpublished_title(world):
+    """A live product of A with a new title saved as a draft (waiting for review): B may see the
+    published title where live pages are listed, never the draft one — in the page chooser, the
+    reports (page types usage names the last edited page) or anywhere else."""
+    live_a = world["producer_a"].products.live().first().specific
+    live_a.title = LIVE_DRAFT_TITLE
+    live_a.save_revision(user=world["farmer_a"], log_action=True)
+    urls = {
+        **{name: build(world) for name, build in LISTINGS.items()},
+        "report-page-types": reverse("wagtailadmin_reports:page_types_usage"),
+        "report-page-types-results": reverse("wagtailadmin_reports:page_types_usage_results"),
+        "page-chooser-live-search": reverse("wagtailadmin_choose_page_search")
+        + "?q=ch%C6%B0a+duy%E1%BB%87t",
+    }
+    client = _b(world)
+    for name, url in urls.items():
+        response = client.get(url)
+        assert response.status_code < 500, name
+        if response.status_code in (302, 403):
+            continue
+        assert LIVE_DRAFT_TITLE not in _text(response), name
+    # A and officers still see it (so the check above means something).
+    officer = client_for(world, "officer")
+    assert LIVE_DRAFT_TITLE in _text(officer.get(urls["report-page-types-results"]))
+    own = client_for(world, "farmer_a").get(urls["page-chooser-producer-a"])
+    assert LIVE_DRAFT_TITLE in _text(own)
