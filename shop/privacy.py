@@ -38,8 +38,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from cms.cache import purge_on_commit
 
 from .models import CartLine, DataRequest, Order, ReturnPhoto, ReturnRequest, Review
 from .orders import OPEN_PARTS
@@ -56,6 +59,15 @@ ANONYMOUS_REVIEWER = "Người mua đã ẩn danh"
 ERASED_DETAILS = "[Nội dung đã được xóa theo yêu cầu của người mua]"
 
 NOTE_LENGTH = DataRequest._meta.get_field("note").max_length
+
+
+def _anonymise_reviews(reviews, now) -> None:
+    """Reviews stay published, signed "Người mua đã ẩn danh"; their product pages (which show
+    the author) are purged from the page cache once this commits."""
+    products = set(reviews.values_list("product_id", flat=True))
+    reviews.update(author_name=ANONYMOUS_REVIEWER, user=None, updated_at=now)
+    if products:
+        purge_on_commit(*(f"page:{pk}" for pk in products))
 
 
 # --- what is still open -------------------------------------------------------------------
@@ -471,9 +483,7 @@ def erase_user(user, *, by=None) -> DataRequest:
         for order in orders:
             _anonymise(order, now)
         photos = _erase_returns(orders, now)
-        Review.objects.filter(user=user).update(
-            author_name=ANONYMOUS_REVIEWER, user=None, updated_at=now
-        )
+        _anonymise_reviews(Review.objects.filter(Q(user=user) | Q(line__order__in=orders)), now)
         CartLine.objects.filter(user=user).delete()
         account_id = user.pk
         note = f"Tài khoản #{account_id} đã xóa; đơn đã ẩn danh: " + (
@@ -526,9 +536,7 @@ def erase_order(order: Order, *, by=None) -> DataRequest:
         address = order.email
         _anonymise(order, now)
         photos = _erase_returns([order], now)
-        Review.objects.filter(line__order=order).update(
-            author_name=ANONYMOUS_REVIEWER, user=None, updated_at=now
-        )
+        _anonymise_reviews(Review.objects.filter(line__order=order), now)
         note = f"Đơn {order.reference} đã ẩn danh"
         if photos:
             note += f"; {len(photos)} ảnh đổi trả đã xóa"
