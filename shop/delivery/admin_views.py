@@ -72,6 +72,9 @@ class DeliverySettingsView(WagtailAdminTemplateMixin, FormView):
     page_title = gettext_lazy("Cài đặt giao hàng")
     header_icon = "site"
 
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
+
     def dispatch(self, request, *args, **kwargs):
         scope = Scope(request.user)
         wanted = request.GET.get("producer", "")
