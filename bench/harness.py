@@ -51,6 +51,8 @@ class Bench:
             "STATIC_ROOT": str(OUT / "static"),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_COOKIES": "0",
+            "SECURE_SSL_REDIRECT": "0",  # plain HTTP on the loopback
+            "EMAIL_BACKEND": "dummy",  # production refuses the console backend
             "LOG_LEVEL": "ERROR",
             "VIETQR_ACCOUNT": "1903123456789",  # production settings refuse the demo account
             "BANK_WEBHOOK_API_KEY": secrets.token_urlsafe(24),
@@ -66,7 +68,14 @@ class Bench:
     def prepare(self, extra_products: int) -> None:
         started = time.perf_counter()
         self.manage("migrate", "--noinput", "-v", "0")
-        self.manage("seed_demo", "--extra-products", str(extra_products), "--password", "bench")
+        self.manage(
+            "seed_demo",
+            "--extra-products",
+            str(extra_products),
+            "--password",
+            "bench",
+            "--allow-production",
+        )
         self.manage("collectstatic", "--noinput", "-v", "0")
         self.report("setup", extra_products=extra_products, seconds=time.perf_counter() - started)
 

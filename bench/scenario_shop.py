@@ -192,7 +192,7 @@ def contention(bench) -> None:
         return
     env = {**bench.env, "DATABASE_URL": url}
     bench.manage("migrate", "--noinput", "-v", "0", env=env)
-    bench.manage("seed_demo", "--password", "bench", env=env)
+    bench.manage("seed_demo", "--password", "bench", "--allow-production", env=env)
     base = bench.start_server({"DATABASE_URL": url})
     target = _pg_target(url)
 

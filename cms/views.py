@@ -2,10 +2,11 @@
 
 from django.conf import settings
 from django.http import HttpResponseRedirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from .hardening import local_next
 
 
 @never_cache
@@ -14,11 +15,7 @@ def switch_language(request):
     """GET /i18n/chon/?language=en&next=/san-pham/: remember the language in its cookie and go
     back. A link or a GET form, so cached pages need no CSRF token for it; it changes only a
     display preference."""
-    target = request.GET.get("next") or "/"
-    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = "/"
+    target = local_next(request.GET.get("next"), "/")
     response = HttpResponseRedirect(target)
     language = request.GET.get("language", "")
     if language in dict(settings.LANGUAGES) and check_for_language(language):

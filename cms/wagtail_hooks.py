@@ -1,6 +1,10 @@
-"""Site-wide Wagtail hooks: served pages are tagged for the anonymous page cache."""
+"""Site-wide Wagtail hooks: served pages are tagged for the anonymous page cache; officers' screen
+of locked logins (cms/lockouts.py)."""
 
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
 from . import cache
 
@@ -13,3 +17,28 @@ def tag_served_page(page, request, serve_args, serve_kwargs):
         return  # a password- or login-protected page is never shared
     extra = getattr(page, "page_cache_tags", None)
     cache.tag(request, f"page:{page.pk}", "site", *(extra() if extra else ()))
+
+
+class OfficerMenuItem(MenuItem):
+    def is_shown(self, request):
+        from products.permissions import is_officer
+
+        return is_officer(request.user)
+
+
+@hooks.register("register_admin_urls")
+def lockout_urls():
+    from .lockouts import LockoutListView
+
+    return [path("ocop/khoa-dang-nhap/", LockoutListView.as_view(), name="ocop_lockouts")]
+
+
+@hooks.register("register_settings_menu_item")
+def lockouts_menu_item():
+    return OfficerMenuItem(
+        _("Đăng nhập bị khóa"),
+        reverse("ocop_lockouts"),
+        name="ocop-lockouts",
+        icon_name="lock",
+        order=900,
+    )

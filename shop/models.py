@@ -125,10 +125,24 @@ class Order(models.Model):
         return f"{self.get_absolute_url()}?t={self.signed_token()}"
 
     def token_matches(self, token: str) -> bool:
+        """True for this order's own link, signed less than SHOP_ORDER_LINK_DAYS ago."""
+        return self.token_state(token) == "valid"
+
+    def token_state(self, token: str) -> str:
+        """ "valid", "expired" (this order's link, but too old) or "invalid"."""
         try:
-            return signing.loads(token, salt=SIGNING_SALT) == self.reference
+            value = signing.loads(
+                token, salt=SIGNING_SALT, max_age=settings.SHOP_ORDER_LINK_DAYS * 86400
+            )
+        except signing.SignatureExpired:
+            try:
+                value = signing.loads(token, salt=SIGNING_SALT)
+            except signing.BadSignature:
+                return "invalid"
+            return "expired" if value == self.reference else "invalid"
         except signing.BadSignature:
-            return False
+            return "invalid"
+        return "valid" if value == self.reference else "invalid"
 
     @property
     def is_paid(self) -> bool:

@@ -18,7 +18,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from . import returns
 from .admin_views import OfficerOnlyMixin
 from .models import ReturnPhoto, ReturnRequest
-from .views import _get_order
+from .views import _get_order, order_page
 
 
 class ReturnForm(forms.Form):
@@ -66,6 +66,7 @@ class ReturnForm(forms.Form):
         return [(item, self[f"qty_{item.line.pk}"]) for item in self.items]
 
 
+@order_page
 def request_return(request, reference, part):
     """/shop/orders/<ref>/doi-tra/<part>/: the buyer asks to return lines of a delivered part."""
     order = _get_order(request, reference)

@@ -18,7 +18,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from . import reviews
 from .models import Review, ReviewPhoto
 from .permissions import is_officer, producer_ids_for
-from .views import _get_order
+from .views import _get_order, order_page
 
 STAR_CHOICES = [(n, format_lazy(gettext_lazy("{n} sao"), n=n)) for n in range(5, 0, -1)]
 
@@ -45,6 +45,7 @@ class ReviewForm(forms.Form):
     )
 
 
+@order_page
 def write_review(request, reference, line):
     """/shop/orders/<ref>/danh-gia/<line>/: the buyer reviews one delivered line."""
     order = _get_order(request, reference)

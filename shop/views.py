@@ -1,6 +1,7 @@
 """Thin views: forms in, services out (cart.py, checkout.py, orders.py, payments/)."""
 
 import datetime
+import functools
 import logging
 import secrets
 
@@ -19,12 +20,13 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from cms import throttle
+from cms.hardening import client_ip, local_next
 from cms.templatetags.cms_tags import vnd
 from products.purchasable import get_purchasable
 from products.reference import Commune
@@ -68,6 +70,7 @@ def _cart_context(request, shipping=None):
     }
 
 
+@never_cache
 def cart_view(request):
     return render(request, "shop/cart.html", _cart_context(request))
 
@@ -118,14 +121,7 @@ def _cart_action(request, action):
 
 def _local_next(target) -> str:
     """A `next` parameter, if it is a path on this site; else the cart."""
-    target = target or ""
-    if (
-        not target.startswith("/")
-        or target.startswith("//")
-        or not url_has_allowed_host_and_scheme(target, allowed_hosts=None)
-    ):
-        return reverse("shop:cart")
-    return target
+    return local_next(target, reverse("shop:cart"))
 
 
 def _add(cart, sku, quantity):
@@ -170,16 +166,19 @@ def csrf_token(request):
     return JsonResponse({"token": get_token(request)})
 
 
+@never_cache
 @require_POST
 def cart_update(request):
     return _cart_action(request, _update)
 
 
+@never_cache
 @require_POST
 def cart_remove(request):
     return _cart_action(request, _remove)
 
 
+@never_cache
 def checkout(request):
     cart = Cart(request)
     priced = price_cart(cart.items())
@@ -249,6 +248,7 @@ def _remember_placed(request, order):
         request.session[PLACED_SESSION_KEY] = (placed + [order.reference])[-20:]
 
 
+@never_cache
 def review(request):
     if request.method == "POST":
         # A second submit of a review that already placed its order (double tap, second tab,
@@ -330,6 +330,10 @@ def review(request):
     )
 
 
+class OrderLinkExpired(Http404):
+    """A genuine order link, older than SHOP_ORDER_LINK_DAYS: the buyer is sent to tracking."""
+
+
 def _can_view(request, order: Order) -> bool:
     if request.user.is_authenticated and (
         order.user_id == request.user.pk or is_officer(request.user)
@@ -338,7 +342,26 @@ def _can_view(request, order: Order) -> bool:
     if order.reference in (request.session.get(PLACED_SESSION_KEY) or []):
         return True
     token = request.GET.get("t")
-    return bool(token) and order.token_matches(token)
+    if not token:
+        return False
+    state = order.token_state(token)
+    if state == "expired":
+        raise OrderLinkExpired(_("Liên kết đơn hàng đã hết hạn."))
+    return state == "valid"
+
+
+def order_page(view):
+    """For the order's own pages (order, pay, return and review forms): never cached, and an
+    expired link shows the tracking form, which gives a fresh link."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except OrderLinkExpired:
+            return _track_page(request, TrackOrderForm(), expired=True)
+
+    return never_cache(wrapper)
 
 
 def _get_order(request, reference) -> Order:
@@ -359,6 +382,7 @@ def _get_order(request, reference) -> Order:
     return order
 
 
+@order_page
 def order_detail(request, reference):
     order = _get_order(request, reference)
     context = {
@@ -381,6 +405,7 @@ def order_detail(request, reference):
     return render(request, "shop/order_detail.html", context)
 
 
+@order_page
 @require_POST
 def order_pay(request, reference):
     order = _get_order(request, reference)
@@ -393,22 +418,44 @@ def order_pay(request, reference):
         return redirect(order.signed_url())
 
 
+@never_cache
 @login_required
 def order_list(request):
     orders = Order.objects.filter(user=request.user).order_by("-created_at")[:100]
     return render(request, "shop/order_list.html", {"orders": orders})
 
 
+def guest_lookup(request, form, prefix: str):
+    """The order a guest names by reference + phone, throttled per reference and per client
+    address (failed tries count): (order or None, seconds to wait or None)."""
+    checks = [(f"{prefix}_reference", form.cleaned_data["reference"]), (f"{prefix}_ip", None)]
+    wait = throttle.first_over(request, checks, increment=False)
+    if wait:
+        return None, wait
+    order = Order.objects.filter(
+        reference=form.cleaned_data["reference"], phone=form.cleaned_data["phone"]
+    ).first()
+    if order is None:
+        throttle.first_over(request, checks)
+    return order, None
+
+
+def _track_page(request, form, expired=False):
+    context = {"form": form, "expired": expired, "link_days": settings.SHOP_ORDER_LINK_DAYS}
+    return render(request, "shop/track.html", context)
+
+
+@never_cache
 def track(request):
     form = TrackOrderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        order = Order.objects.filter(
-            reference=form.cleaned_data["reference"], phone=form.cleaned_data["phone"]
-        ).first()
+        order, wait = guest_lookup(request, form, "track")
+        if wait:
+            return throttle.throttled(request, wait, json=False)
         if order is not None:
             return redirect(order.signed_url())
         form.add_error(None, _("Không tìm thấy đơn hàng với mã và số điện thoại này."))
-    return render(request, "shop/track.html", {"form": form})
+    return _track_page(request, form)
 
 
 @csrf_exempt
@@ -438,7 +485,12 @@ def bank_transfer_webhook(request):
 
     if not settings.BANK_WEBHOOK_API_KEY:
         raise Http404
+    failures = f"bank:{client_ip(request)}"
+    wait = throttle.hit(request, "webhook_auth_failure", failures, increment=False)
+    if wait:
+        return throttle.throttled(request, wait, json=True)
     if not bank_hook.authorised(request.headers.get("Authorization", "")):
+        throttle.hit(request, "webhook_auth_failure", failures)
         return JsonResponse({"success": False, "message": "unauthorised"}, status=401)
     try:
         record = bank_hook.apply_notification(json.loads(request.body or b"null"))

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from cms import cache
+from cms import cache, throttle
 
 from . import service
 from .query import MAX_PAGE, SearchParamError
@@ -18,6 +18,9 @@ def _json(data: dict, status: int = 200) -> JsonResponse:
 
 @require_GET
 def api_search(request):
+    wait = throttle.hit(request, "search_api")
+    if wait:
+        return throttle.throttled(request, wait, json=True)
     try:
         result = service.search(request.GET)
     except SearchParamError as error:
@@ -27,6 +30,9 @@ def api_search(request):
 
 @require_GET
 def api_suggest(request):
+    wait = throttle.hit(request, "search_suggest")
+    if wait:
+        return throttle.throttled(request, wait, json=True)
     q = request.GET.get("q", "")
     if len(q) > 100:
         return _json({"error": _("Từ khoá quá dài (tối đa 100 ký tự)."), "param": "q"}, 400)

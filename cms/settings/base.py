@@ -4,6 +4,7 @@ Everything comes from the environment, with an embedded default so that a fresh 
 with no configuration: SQLite, database search, local media, locmem cache, console email.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -61,11 +62,19 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    # Login throttling (issue 20): failed attempts per username + IP, lockout, officers unlock.
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Referrer, opener, Permissions-Policy headers and the CSP (cms/hardening.py, django-csp).
+    "cms.hardening.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Malformed input (NUL bytes, bad UTF-8, huge values, API paging) answered 400 in one place,
+    # before the page cache or any view sees it (issue 20).
+    "cms.hardening.InputHardeningMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Anonymous pages from the cache (cms/cache.py): after the language is known, before the
@@ -81,6 +90,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Logins created at onboarding must change their temporary password first (issue 3).
     "products.middleware.FirstLoginPasswordMiddleware",
+    # Turns a login refused by django-axes into the lockout page (cms.hardening.lockout_response).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -142,7 +153,22 @@ PAGE_CACHE_ALIAS = "default"
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 
 # Email: console by default; any Django backend through EMAIL_BACKEND + the usual SMTP settings.
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Short names are accepted: smtp, console, file, locmem, dummy. Production refuses the ones that
+# write whole messages (buyers' addresses, order links) to the log or disk (production.py).
+EMAIL_BACKEND_ALIASES = {
+    name: f"django.core.mail.backends.{module}.EmailBackend"
+    for name, module in {
+        "smtp": "smtp",
+        "console": "console",
+        "file": "filebased",
+        "filebased": "filebased",
+        "locmem": "locmem",
+        "dummy": "dummy",
+    }.items()
+}
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "console")
+EMAIL_BACKEND = EMAIL_BACKEND_ALIASES.get(EMAIL_BACKEND.strip().lower(), EMAIL_BACKEND)
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -161,6 +187,11 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Buyers log in on the site's own pages (shop/account); staff use the Wagtail admin's login.
 LOGIN_URL = "account:login"
+# django-axes first: it refuses a locked-out username + IP before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 # Vietnamese first, English second. Source strings are Vietnamese; locale/en holds English.
 LANGUAGE_CODE = "vi"
@@ -194,7 +225,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Wagtail
 WAGTAIL_SITE_NAME = "OCOP & Du lịch nông thôn Hà Nội"
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The database backend with typed queries cleaned (cms/wagtail_search.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "cms.wagtail_search"}}
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "heic"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 15 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
@@ -290,3 +322,91 @@ GHTK_API_BASE = os.environ.get("GHTK_API_BASE", "https://services.giaohangtietki
 GHTK_API_TOKEN = os.environ.get("GHTK_API_TOKEN", "")
 GHTK_CLIENT_SOURCE = os.environ.get("GHTK_CLIENT_SOURCE", "")
 GHTK_WEBHOOK_HASH = os.environ.get("GHTK_WEBHOOK_HASH", "")
+
+# Hardening (issue 20; docs/architecture.md "Hardening").
+# Behind a reverse proxy: how many proxies append to X-Forwarded-For (0 = use REMOTE_ADDR). The
+# client address is what throttles and login lockouts count by (cms.hardening.client_ip).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Login lockout (django-axes): AXES_FAILURE_LIMIT wrong passwords for one username from one
+# address lock that pair out for AXES_COOLOFF_MINUTES; officers can unlock earlier in the admin
+# (Cài đặt → Đăng nhập bị khóa).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_MINUTES = int(os.environ.get("AXES_COOLOFF_MINUTES", "15"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "cms.hardening.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "cms.hardening.axes_client_ip"
+# Axes' log lines name the client: ours names no username or address (a buyer's is an e-mail).
+AXES_CLIENT_STR_CALLABLE = "cms.hardening.axes_client_str"
+AXES_USERNAME_CALLABLE = "cms.hardening.axes_username"
+# Keep failed attempts only (for lockouts), not a log of every successful login.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False  # officers use the Wagtail admin screen (cms/wagtail_hooks.py)
+
+# Cache-backed throttles (django-ratelimit's counters in the default cache; cms/throttle.py):
+# "<count>/<period>" with s, m, h or d. With several web processes the cache must be shared
+# (REDIS_URL), or each process counts on its own.
+THROTTLE_RATES = {
+    "track_reference": os.environ.get("THROTTLE_TRACK_REFERENCE", "5/15m"),
+    "track_ip": os.environ.get("THROTTLE_TRACK_IP", "30/h"),
+    "guest_data_reference": os.environ.get("THROTTLE_GUEST_DATA_REFERENCE", "5/15m"),
+    "guest_data_ip": os.environ.get("THROTTLE_GUEST_DATA_IP", "20/h"),
+    "password_reset_email": os.environ.get("THROTTLE_PASSWORD_RESET_EMAIL", "3/h"),
+    "password_reset_ip": os.environ.get("THROTTLE_PASSWORD_RESET_IP", "10/h"),
+    "webhook_auth_failure": os.environ.get("THROTTLE_WEBHOOK_AUTH_FAILURE", "10/h"),
+    "search_api": os.environ.get("THROTTLE_SEARCH_API", "120/m"),
+    "search_suggest": os.environ.get("THROTTLE_SEARCH_SUGGEST", "300/m"),
+}
+
+# Guest order links (?t=…) stop working after this many days; tracking by reference + phone
+# gives a fresh one.
+SHOP_ORDER_LINK_DAYS = int(os.environ.get("SHOP_ORDER_LINK_DAYS", "90"))
+
+# Input limits (cms.hardening.InputHardeningMiddleware).
+HARDENING_MAX_PARAM_LENGTH = 2000
+
+# Response headers everywhere (production adds HSTS and the HTTPS redirect).
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(self), payment=()"
+
+
+def _tile_origin(url: str) -> str:
+    """The origin of the map tile URL for the CSP ("{s}.tile…" → "*.tile…")."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "a"))
+    host = parts.netloc
+    if "{s}" in url.split("//", 1)[-1].split("/", 1)[0]:
+        host = "*." + host.split(".", 1)[1]
+    return f"{parts.scheme}://{host}" if parts.scheme and host else ""
+
+
+# Content-Security-Policy (django-csp 4): the public site runs only its own scripts and styles
+# (no inline script or style; JSON-LD blocks are data, not run), map tiles from MAP_TILE_URL,
+# nothing may frame it. The Wagtail and Django admins use inline scripts and styles of their own,
+# so they are left out of this policy (they still get X-Frame-Options: DENY).
+CSP_IMG_SOURCES = ["'self'", "data:", "blob:"] + [
+    origin for origin in [_tile_origin(MAP_TILE_URL)] if origin
+]
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": CSP_IMG_SOURCES,
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        # A placed order or "pay again" redirects to Stripe Checkout (browsers apply
+        # form-action to the redirect after a form's POST).
+        "form-action": ["'self'", "https://checkout.stripe.com"],
+        "frame-ancestors": ["'none'"],
+    },
+}

@@ -15,6 +15,12 @@ STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
     "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
 ALLOWED_HOSTS = ["*"]
+# django-axes needs the request at authenticate(), which the test client's login() does not pass;
+# the lockout tests turn it on (tests/cms/test_hardening_login.py).
+AXES_ENABLED = False
+# Throttles are off for the suite (many tests repeat requests from one address); the throttling
+# tests set their own rates (tests/shop/test_throttling.py).
+THROTTLE_RATES = {}
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not SQLite's shared in-memory database: tests that run threads against the

@@ -18,7 +18,7 @@ urlpatterns = [
     path(
         "dang-nhap/",
         never_cache(
-            auth.LoginView.as_view(
+            views.LoginView.as_view(
                 template_name=T + "login.html",
                 authentication_form=LoginForm,
                 redirect_authenticated_user=True,
@@ -53,7 +53,7 @@ urlpatterns = [
     path(
         "quen-mat-khau/",
         never_cache(
-            auth.PasswordResetView.as_view(
+            views.PasswordResetView.as_view(
                 template_name=T + "password_reset.html",
                 email_template_name=T + "email/password_reset.txt",
                 subject_template_name=T + "email/password_reset_subject.txt",

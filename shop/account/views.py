@@ -8,27 +8,54 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+
+from cms import throttle
+from cms.hardening import local_next
 
 from .. import privacy
 from ..models import DataRequest, Order
-from ..views import CHECKOUT_SESSION_KEY
+from ..views import CHECKOUT_SESSION_KEY, guest_lookup
 from .forms import DeleteAccountForm, GuestDataForm, SignUpForm
 
 
 def _next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, request.is_secure()
-    ):
-        return target
-    return default
+    return local_next(request.POST.get("next") or request.GET.get("next"), default)
+
+
+class LoginView(auth.LoginView):
+    """Django's login; `next` only ever leads to a path on this site."""
+
+    def get_redirect_url(self):
+        return local_next(
+            self.request.POST.get(self.redirect_field_name)
+            or self.request.GET.get(self.redirect_field_name),
+            "",
+        )
+
+
+class PasswordResetView(auth.PasswordResetView):
+    """Django's reset form, throttled per e-mail address and per client address: every
+    request sends a mail."""
+
+    def post(self, request, *args, **kwargs):
+        wait = throttle.hit(request, "password_reset_ip")
+        if wait:
+            return throttle.throttled(request, wait, json=False)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        wait = throttle.hit(self.request, "password_reset_email", email)
+        if wait:
+            return throttle.throttled(self.request, wait, json=False)
+        return super().form_valid(form)
 
 
 def signup(request):
@@ -110,9 +137,9 @@ def _guest_data(request):
     form = GuestDataForm(request.POST or None)
     refused = None
     if request.method == "POST" and form.is_valid():
-        order = Order.objects.filter(
-            reference=form.cleaned_data["reference"], phone=form.cleaned_data["phone"]
-        ).first()
+        order, wait = guest_lookup(request, form, "guest_data")
+        if wait:
+            return throttle.throttled(request, wait, json=False)
         if order is None:
             form.add_error(None, _("Không tìm thấy đơn hàng với mã và số điện thoại này."))
         elif form.cleaned_data["action"] == GuestDataForm.EXPORT:

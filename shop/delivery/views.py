@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from cms import throttle
+from cms.hardening import client_ip
 from cms.templatetags.cms_tags import vnd
 from products.purchasable import get_purchasable
 from products.reference import Commune, Province
@@ -105,9 +107,14 @@ def webhook(request, carrier: str):
     handler = get_carrier(carrier)
     if handler is None or not handler.configured():
         raise Http404
+    failures = f"{carrier}:{client_ip(request)}"
+    wait = throttle.hit(request, "webhook_auth_failure", failures, increment=False)
+    if wait:
+        return throttle.throttled(request, wait, json=True)
     try:
         events = handler.parse_webhook(request.headers, request.GET, request.body)
     except WebhookRejected:
+        throttle.hit(request, "webhook_auth_failure", failures)
         return HttpResponse("unauthorised", status=401)
     except WebhookMalformed as exc:
         logger.warning("Malformed %s webhook: %s", carrier, exc)

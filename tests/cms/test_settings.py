@@ -9,7 +9,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _import_settings(module: str, **env) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DATABASE_URL", "EMAIL_BACKEND", "ALLOW_CONSOLE_EMAIL"}
+    }
     environment.update(env)
     code = (
         f"import django, os; os.environ['DJANGO_SETTINGS_MODULE']={module!r}; "
@@ -44,7 +48,10 @@ def test_production_refuses_the_demo_bank_account_or_no_webhook_key():
     )
     assert no_key.returncode != 0 and "BANK_WEBHOOK_API_KEY" in no_key.stderr
     off = _import_settings(
-        "cms.settings.production", SECRET_KEY="x" * 50, SHOP_BANK_TRANSFER_ENABLED="0"
+        "cms.settings.production",
+        SECRET_KEY="x" * 50,
+        SHOP_BANK_TRANSFER_ENABLED="0",
+        EMAIL_BACKEND="smtp",
     )
     assert off.returncode == 0, off.stderr
 
@@ -56,13 +63,54 @@ def test_production_starts_with_real_key_and_database_url():
         SECRET_KEY="x" * 50,
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/whatever",
         REDIS_URL="redis://127.0.0.1:6379/1",
+        EMAIL_BACKEND="smtp",
     )
     assert result.returncode == 0, result.stderr
     engine, debug, cache, email = result.stdout.split()
     assert engine == "django.db.backends.postgresql"
     assert debug == "False"
     assert cache == "django.core.cache.backends.redis.RedisCache"
-    assert email == "django.core.mail.backends.console.EmailBackend"
+    assert email == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def test_production_refuses_backends_that_write_messages_to_logs_or_files():
+    """Console and file backends would put buyers' addresses and order links in the log."""
+    base = {**REAL_BANK, "SECRET_KEY": "x" * 50}
+    for backend in ("", "console", "file", "django.core.mail.backends.console.EmailBackend"):
+        env = {**base, "EMAIL_BACKEND": backend} if backend else base
+        refused = _import_settings("cms.settings.production", **env)
+        assert refused.returncode != 0, backend
+        assert "ALLOW_CONSOLE_EMAIL" in refused.stderr
+    allowed = _import_settings("cms.settings.production", **base, ALLOW_CONSOLE_EMAIL="1")
+    assert allowed.returncode == 0, allowed.stderr
+    assert allowed.stdout.split()[-1] == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    """`manage.py check --deploy` prints no warning (HSTS, SSL redirect, X-Frame-Options…)."""
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DATABASE_URL", "EMAIL_BACKEND", "DJANGO_SETTINGS_MODULE"}
+    }
+    environment.update(
+        DJANGO_SETTINGS_MODULE="cms.settings.production",
+        SECRET_KEY="k" * 20 + "Zq9-" * 10,
+        ALLOWED_HOSTS="ocop.example.vn",
+        CSRF_TRUSTED_ORIGINS="https://ocop.example.vn",
+        SHOP_BANK_TRANSFER_ENABLED="0",
+        EMAIL_BACKEND="smtp",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WARNINGS" not in result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
 
 
 def test_dev_defaults_are_embedded():
