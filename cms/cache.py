@@ -53,6 +53,13 @@ def enabled() -> bool:
     return settings.PAGE_CACHE_SECONDS > 0
 
 
+def shared() -> bool:
+    """Every web process reads and writes the same cache, so a tag's version is the same for all
+    of them (False for production on the per-process locmem cache: see production.py). The page
+    cache needs it; so do the site chrome and open-data entries kept under tag versions."""
+    return getattr(settings, "CACHE_SHARED", True)
+
+
 def tag(request, *tags: str) -> None:
     """Mark this request's response as shareable and name what it shows."""
     if request is None:
@@ -66,7 +73,7 @@ def tag(request, *tags: str) -> None:
 def purge(*tags: str) -> None:
     """Every stored page that carries one of these tags is stale from now on."""
     tags = {t for t in tags if t}
-    if not tags or not enabled():
+    if not tags or not (enabled() or shared()):
         return
     try:
         _cache().set_many({TAG_PREFIX + t: secrets.token_hex(6) for t in tags}, timeout=None)
@@ -92,6 +99,12 @@ def _versions(tags, create: bool = False) -> dict[str, str]:
         if missing:
             found = store.get_many(keys)
     return {k[len(TAG_PREFIX) :]: v for k, v in found.items()}
+
+
+def tag_versions(tags, create: bool = False) -> dict[str, str]:
+    """The current version of each tag (`create`: give a missing tag one). Something kept under
+    these versions is stale as soon as one of its tags is purged."""
+    return _versions(tags, create=create)
 
 
 def page_key(request) -> str:

@@ -34,11 +34,14 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from products.catalogue import product_cards
-        from products.models import ProducerPage, ProductIndexPage, ProductPage
-        from tours.models import TourIndexPage, TourSitePage
+        from products.models import ProducerPage, ProductPage
+        from tours.models import TourSitePage
+
+        from .chrome import section_urls
 
         context = super().get_context(request, *args, **kwargs)
         site = site_for(request)
+        sections = section_urls(request)
         live = public(ProductPage, site)
         featured = live.filter(featured=True).order_by("-ocop_stars", "title")[:8]
         if not featured:
@@ -49,10 +52,9 @@ class HomePage(Page):
             .select_related("commune", "logo")
             .order_by("-first_published_at")[:6],
             tour_sites=public(TourSitePage, site).select_related("commune").order_by("title")[:6],
-            # Ordering by the subclass key lets the database start from the (tiny) subclass table
-            # instead of walking every page in tree order.
-            catalogue_page=ProductIndexPage.objects.live().order_by("pk").first(),
-            tours_page=TourIndexPage.objects.live().order_by("pk").first(),
+            # The header's section links, resolved once per site (cms/chrome.py).
+            catalogue_url=sections["products.ProductIndexPage"],
+            tours_url=sections["tours.TourIndexPage"],
         )
         return context
 

@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns  # noqa: F401
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import datacache, routing
 from cms import views as cms_views
 from cms.api import api_router
 from products import urls as product_urls
@@ -22,7 +22,7 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/chon/", cms_views.switch_language, name="switch_language"),
-    path("sitemap.xml", sitemap),
+    path("sitemap.xml", datacache.sitemap),  # Wagtail's, built once per data version
     path("", include(product_urls)),
     path("", include("cms.search.urls")),
     path("shop/", include("shop.urls")),
@@ -37,4 +37,9 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    # Pages are found by their URL path in two queries (cms/routing.py), then served by
+    # Wagtail's own view; Wagtail's _util/ views (password and login forms) stay its own.
+    re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", routing.serve, name="wagtail_serve"),
+    path("", include(wagtail_urls)),
+]

@@ -8,14 +8,32 @@ product can never leak through one of them. Knows no domain model.
 """
 
 from django.db.models import QuerySet
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
+
+
+def restricted_paths(site: Site | None = None) -> list[str]:
+    """Tree paths of the pages that carry a view restriction (each hides its subtree).
+
+    With a site — the request's own `Site` object, found once per request — the list is read
+    once and kept on that object, so the several listings of one page (home: products,
+    producers, sites) share one query; a restriction saved meanwhile shows from the next
+    request on."""
+    memo = getattr(site, "_restricted_paths", None) if site is not None else None
+    if memo is None:
+        memo = list(PageViewRestriction.objects.values_list("page__path", flat=True))
+        if site is not None:
+            site._restricted_paths = memo
+    return memo
 
 
 def public(queryset: QuerySet, site: Site | None = None) -> QuerySet:
     """The public pages of a page queryset (or of a page model's default manager)."""
     if isinstance(queryset, type) and issubclass(queryset, Page):
         queryset = queryset.objects.all()
-    queryset = queryset.live().public()
+    # Wagtail's `.public()`, with the restricted sections read once per request.
+    queryset = queryset.live()
+    for path in restricted_paths(site):
+        queryset = queryset.exclude(path__startswith=path)
     if site is not None:
         queryset = queryset.descendant_of(site.root_page, inclusive=True)
     return queryset

@@ -7,13 +7,18 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from . import cache
+from .routing import view_restrictions
 
 
 @hooks.register("before_serve_page")
 def tag_served_page(page, request, serve_args, serve_kwargs):
     """A live page served to a visitor may be shared: its own tag, "site" (header, footer),
     and what the page class says it shows (`page_cache_tags()`, e.g. "products")."""
-    if page.get_view_restrictions():
+    # One query for the page's and its ancestors' restrictions, kept on the page: Wagtail's own
+    # check (an on_serve_page hook, after this one) asks again.
+    restrictions = view_restrictions(page)
+    page.get_view_restrictions = lambda: restrictions
+    if restrictions:
         return  # a password- or login-protected page is never shared
     extra = getattr(page, "page_cache_tags", None)
     cache.tag(request, f"page:{page.pk}", "site", *(extra() if extra else ()))

@@ -86,22 +86,26 @@ class CatalogueResult:
     active_filters: dict = field(default_factory=dict)
 
 
+def card_images_prefetch() -> Prefetch:
+    """The products' pictures with their image rows (one query); the renditions of the card's
+    specs are fetched by products.cards only for cards not already cached."""
+    return Prefetch(
+        "images",
+        queryset=ProductImage.objects.order_by("sort_order").select_related("image"),
+    )
+
+
 def product_cards(queryset):
-    """Everything a product card shows, fetched in a constant number of queries."""
+    """Everything a product card shows, fetched in a constant number of queries (rendered by
+    products.cards.render_cards)."""
     return (
-        queryset.select_related("category__parent", "origin_commune", "producer")
+        queryset.select_related("origin_commune", "producer")
         .annotate(
             in_stock=in_stock_condition(),
             rating_average=F("rating__average"),
             rating_count=F("rating__count"),
         )
-        .prefetch_related(
-            Prefetch(
-                "images",
-                queryset=ProductImage.objects.order_by("sort_order").select_related("image"),
-            ),
-            "images__image__renditions",
-        )
+        .prefetch_related(card_images_prefetch())
     )
 
 

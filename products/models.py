@@ -132,6 +132,10 @@ class ProducerPage(Page):
         verbose_name = _("chủ thể OCOP")
         verbose_name_plural = _("chủ thể OCOP")
 
+    PRODUCTS_PER_PAGE = 24
+    # Fetched with the page when it is served (cms/routing.py).
+    route_select_related = ("logo", "commune", "seller_identity")
+
     def page_cache_tags(self):
         return ["products"]  # its product cards, with their stock
 
@@ -140,11 +144,22 @@ class ProducerPage(Page):
         return ["producers", "products", f"producer:{self.pk}", "map"]
 
     def get_context(self, request, *args, **kwargs):
+        from django.core.paginator import Paginator
+
         from .catalogue import product_cards
 
         context = super().get_context(request, *args, **kwargs)
-        context["products"] = product_cards(public(ProductPage.objects.filter(producer=self)))
-        identity = SellerIdentity.objects.filter(producer=self).first()
+        # A producer may hold hundreds of products: 24 a page (?page=; bad values → nearest page).
+        products = public(ProductPage.objects.filter(producer=self), site_for(request))
+        page = Paginator(product_cards(products.order_by("path")), self.PRODUCTS_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        context["page_obj"] = page
+        context["products"] = page.object_list
+        if "seller_identity" in self._state.fields_cache:  # fetched with the page
+            identity = self._state.fields_cache["seller_identity"]
+        else:
+            identity = SellerIdentity.objects.filter(producer=self).first()
         # Only what the e-commerce rules require to be public (never CCCD or bank account).
         context["legal_id"] = identity.public_identifier if identity else ""
         context["legal_id_is_tax_code"] = bool(identity and identity.tax_code)
@@ -258,6 +273,36 @@ class ProductPage(Page):
         verbose_name_plural = _("sản phẩm OCOP")
         # Officers hold it; farmers do not (a farmer cannot award itself stars).
         permissions = [("certify_ocop", _("Xếp hạng và cập nhật chứng nhận OCOP"))]
+
+    # What serving the page needs, fetched with it (cms/routing.py): two queries for the page,
+    # its category, commune, producer, rating, variants and gallery with its renditions.
+    route_select_related = (
+        "category__parent",
+        "origin_commune",
+        "producer__logo",
+        "producer__commune",
+        "rating",
+    )
+
+    @staticmethod
+    def route_prefetch_related():
+        from django.db.models import Prefetch
+        from wagtail.images import get_image_model
+
+        from cms.templatetags.cms_images import filter_specs
+
+        specs = [*filter_specs(*ProductPage.GALLERY_SPECS), ProductPage.JSONLD_SPEC]
+        renditions = get_image_model().get_rendition_model().objects.filter(filter_spec__in=specs)
+        return [
+            Prefetch("images", queryset=ProductImage.objects.select_related("image")),
+            Prefetch("images__image__renditions", renditions, to_attr="prefetched_renditions"),
+            "variants",
+            "origin_commune__legacy_names",
+        ]
+
+    # The gallery's {% picture %} specs and the JSON-LD picture (checked by a test).
+    GALLERY_SPECS = ("format-{webp,jpeg}", "max-{480x480,960x960}")
+    JSONLD_SPEC = "max-960x960|format-jpeg"
 
     def page_cache_tags(self):
         return [f"producer:{self.producer_id}"] if self.producer_id else []

@@ -41,3 +41,13 @@ def set_counts(page_id: int, counts: dict[int, int]) -> ProductRating | None:
 
 def summary_for(page_id: int) -> ProductRating | None:
     return ProductRating.objects.filter(page_id=page_id, count__gt=0).first()
+
+
+def summary_of(page) -> ProductRating | None:
+    """`summary_for(page.pk)`, without a query when the page was fetched with its rating
+    (`select_related("rating")`, as the product page is)."""
+    cached = page._state.fields_cache
+    if "rating" in cached:
+        summary = cached["rating"]
+        return summary if summary is not None and summary.count > 0 else None
+    return summary_for(page.pk) if page.pk else None

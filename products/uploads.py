@@ -5,6 +5,13 @@ Wagtail opens the file, the upload is checked for size, real type (JPEG, PNG, We
 the file's header, not its name) and pixel count, which also rejects decompression bombs (a tiny
 file declaring an enormous picture). Errors are in Vietnamese. The form is invalid, so Wagtail
 saves neither the image row nor the file: nothing is half-saved.
+
+A picture with anything after its end (issue 20: HTML appended to a PNG makes a file that is
+both) is refused: the container is walked to where the image ends — PNG chunks to IEND, JPEG
+segments and scans to EOI, WebP's RIFF size, HEIC's top-level boxes — and only zero padding
+may follow. JPEG may be followed by further JPEG images (the multi-picture format phones use
+for HDR gain maps and depth maps); other data after a JPEG (e.g. a "motion photo" video) is
+refused with a hint. Refusing keeps the originals untouched (no re-encoding).
 """
 
 import warnings
@@ -82,7 +89,130 @@ def check_image_upload(upload) -> tuple[str, int, int]:
         )
     if width * height > max_pixels():
         raise ValidationError(_too_many_pixels(width * height), code="file_too_many_pixels")
+    if hasattr(upload, "seek") and hasattr(upload, "read"):
+        check_nothing_after_image(upload, image_format)
     return ALLOWED_FORMATS[image_format], width, height
+
+
+def _png_end(data: bytes) -> int | None:
+    position = 8
+    while position + 12 <= len(data):
+        length = int.from_bytes(data[position : position + 4], "big")
+        kind = data[position + 4 : position + 8]
+        position += 12 + length
+        if kind == b"IEND":
+            return position if position <= len(data) else None
+    return None
+
+
+def _jpeg_end(data: bytes, start: int = 0) -> int | None:
+    """Where the JPEG stream starting at `start` ends (after its EOI marker), or None."""
+    size = len(data)
+    if data[start : start + 2] != b"\xff\xd8":
+        return None
+    i = start + 2
+    while i < size:
+        if data[i] != 0xFF:
+            return None
+        while i < size and data[i] == 0xFF:  # fill bytes
+            i += 1
+        if i >= size:
+            return None
+        marker = data[i]
+        i += 1
+        if marker == 0xD9:  # EOI
+            return i
+        if marker == 0x01 or 0xD0 <= marker <= 0xD7:  # markers without a length
+            continue
+        if i + 2 > size:
+            return None
+        length = int.from_bytes(data[i : i + 2], "big")
+        if length < 2:
+            return None
+        i += length
+        if marker == 0xDA:  # start of scan: entropy-coded data up to the next real marker
+            while True:
+                i = data.find(b"\xff", i)
+                if i < 0 or i + 1 >= size:
+                    return None
+                following = data[i + 1]
+                if following == 0x00 or 0xD0 <= following <= 0xD7:
+                    i += 2  # a stuffed 0xFF or a restart marker: still scan data
+                elif following == 0xFF:
+                    i += 1
+                else:
+                    break
+    return None
+
+
+def _riff_end(data: bytes) -> int | None:
+    if data[:4] != b"RIFF" or len(data) < 12:
+        return None
+    size = int.from_bytes(data[4:8], "little")
+    return 8 + size + (size & 1)
+
+
+def _bmff_end(data: bytes) -> int | None:
+    """HEIC/HEIF (ISO base media): the end of the last well-formed top-level box."""
+    position = 0
+    size = len(data)
+    while position + 8 <= size:
+        box = int.from_bytes(data[position : position + 4], "big")
+        header = 8
+        if box == 1:
+            if position + 16 > size:
+                return None
+            box = int.from_bytes(data[position + 8 : position + 16], "big")
+            header = 16
+        elif box == 0:
+            return size  # the last box runs to the end of the file
+        if box < header or position + box > size:
+            return None
+        position += box
+    return position if position == size else None
+
+
+def image_end(data: bytes, image_format: str) -> int | None:
+    """The offset where the picture ends, or None when its structure cannot be followed."""
+    if image_format == "PNG":
+        return _png_end(data)
+    if image_format == "JPEG":
+        end = _jpeg_end(data)
+        while end is not None and data[end : end + 3] == b"\xff\xd8\xff":
+            following = _jpeg_end(data, end)  # a further picture of a multi-picture file
+            if following is None:
+                break
+            end = following
+        return end
+    if image_format == "WEBP":
+        return _riff_end(data)
+    if image_format == "HEIF":
+        return _bmff_end(data)
+    return None
+
+
+def check_nothing_after_image(upload, image_format: str) -> None:
+    """Refuse a picture that has data after its end (or whose structure is broken)."""
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    try:
+        upload.seek(0)
+        data = upload.read()
+    finally:
+        upload.seek(position)
+    end = image_end(data, image_format)
+    rest = data[end:] if end is not None else b""
+    if end is None or rest.strip(b"\x00"):
+        if image_format == "JPEG" and end is not None:
+            message = _(
+                "Ảnh có kèm dữ liệu khác sau phần ảnh (ví dụ video của “ảnh động”). Hãy tắt "
+                "chế độ ảnh động hoặc lưu lại ảnh rồi tải lên lại."
+            )
+        else:
+            message = _(
+                "Tệp ảnh có dữ liệu lạ ngoài phần ảnh nên không được nhận. Hãy mở ảnh, lưu lại "
+                "rồi tải lên lại."
+            )
+        raise ValidationError(message, code="data_after_image")
 
 
 def _too_many_pixels(count: int | None) -> str:

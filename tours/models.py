@@ -27,6 +27,14 @@ from products.serializers import CommuneSerializer
 from .panels import TileStatusPanel
 
 
+def _renditions(lookup: str, *specs: str):
+    """Prefetch the renditions of exactly these specs (Wagtail's `prefetch_renditions`)."""
+    from wagtail.images import get_image_model
+
+    renditions = get_image_model().get_rendition_model().objects.filter(filter_spec__in=specs)
+    return models.Prefetch(lookup, queryset=renditions, to_attr="prefetched_renditions")
+
+
 class TourIndexPage(Page):
     intro = RichTextField(_("giới thiệu"), blank=True)
 
@@ -145,11 +153,26 @@ class TourSitePage(Page):
     def page_cache_purge_tags(self):
         return ["tours", "map"]
 
+    # Fetched with the page when it is served (cms/routing.py).
+    route_select_related = ("commune",)
+    GALLERY_SPEC = "max-640x480|format-webp"  # the template's {% image %} (checked by a test)
+    JSONLD_SPEC = "max-960x960|format-jpeg"
+
+    @classmethod
+    def route_prefetch_related(cls):
+        return [
+            models.Prefetch("gallery", queryset=TourSiteImage.objects.select_related("image")),
+            _renditions("gallery__image__renditions", cls.GALLERY_SPEC, cls.JSONLD_SPEC),
+        ]
+
     def get_context(self, request, *args, **kwargs):
+        from cms.visibility import site_for
+
         context = super().get_context(request, *args, **kwargs)
-        context["tours"] = public(VirtualTourPage.objects.child_of(self)).order_by("path")
-        context["producers"] = public(self.related_producers.all()).select_related("commune")
-        context["products"] = public(self.related_products.all()).order_by("title")
+        site = site_for(request)  # one read of the restricted sections for the three lists
+        context["tours"] = public(VirtualTourPage.objects.child_of(self), site).order_by("path")
+        context["producers"] = public(self.related_producers.all(), site).select_related("commune")
+        context["products"] = public(self.related_products.all(), site).order_by("title")
         return context
 
 
@@ -257,6 +280,21 @@ class VirtualTourPage(Page):
 
     def page_cache_purge_tags(self):
         return ["tours", "map"]
+
+    @staticmethod
+    def route_prefetch_related():
+        """Scenes, their pictures and hotspots in a fixed number of queries (cms/routing.py)."""
+        from .viewer import PREVIEW_RENDITION, THUMB_RENDITION
+
+        return [
+            models.Prefetch(
+                "scenes", queryset=Scene.objects.select_related("panorama", "narration")
+            ),
+            models.Prefetch(
+                "scenes__hotspots", queryset=Hotspot.objects.select_related("image", "product")
+            ),
+            _renditions("scenes__panorama__renditions", PREVIEW_RENDITION, THUMB_RENDITION),
+        ]
 
     def get_context(self, request, *args, **kwargs):
         from .viewer import tour_context

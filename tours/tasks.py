@@ -43,6 +43,22 @@ def ready_tiles(image) -> PanoramaTiles | None:
     ).first()
 
 
+def ready_tiles_for(images) -> dict[int, PanoramaTiles]:
+    """`ready_tiles()` of several images in one query: {image id: tiles}."""
+    images = [image for image in images if image is not None]
+    if not images:
+        return {}
+    wanted = {(image.pk, image_hash(image)) for image in images}
+    found: dict[int, PanoramaTiles] = {}
+    records = PanoramaTiles.objects.filter(
+        image_id__in={image.pk for image in images}, status=PanoramaTiles.Status.READY
+    ).order_by("pk")
+    for record in records:
+        if (record.image_id, record.file_hash) in wanted:
+            found.setdefault(record.image_id, record)
+    return found
+
+
 def generate_tiles(image_id: int, *, force: bool = False) -> PanoramaTiles:
     """Build (or reuse) the tiles of an image's current file, synchronously."""
     image = get_image_model().objects.get(pk=image_id)

@@ -13,10 +13,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from cms.templatetags.cms_images import parsed_filter
+
 from .models import Hotspot, Scene, VirtualTourPage
 
 PREVIEW_RENDITION = "width-1024"
 THUMB_RENDITION = "fill-240x120"
+HOTSPOT_RENDITION = "max-480x360"
 AUTO_ROTATE_SPEED = -2  # degrees per second; Pannellum stops it on the first interaction
 
 
@@ -87,7 +90,7 @@ def _hotspot_views(scene: Scene, titles: dict[str, str]) -> list[HotspotView]:
                 continue
             view.url = product.url
         if hs.image_id:
-            view.image_url = hs.image.get_rendition("max-480x360").url
+            view.image_url = hs.image.get_rendition(parsed_filter(HOTSPOT_RENDITION)).url
         views.append(view)
     return views
 
@@ -115,17 +118,17 @@ def _pannellum_hotspot(view: HotspotView) -> dict:
     return data
 
 
-def _scene_view(scene: Scene, titles: dict[str, str]) -> SceneView:
+def _scene_view(scene: Scene, titles: dict[str, str], ready: dict | None = None) -> SceneView:
     from .tasks import ready_tiles
 
     image = scene.panorama
-    tiles = ready_tiles(image)
+    tiles = ready.get(image.pk) if ready is not None else ready_tiles(image)
     if tiles is not None:
         base = _media_url(tiles.directory)
         preview_url = f"{base}/preview.jpg"
         source = {"type": "multires", "multiRes": {**tiles.config, "basePath": base}}
     else:
-        preview_url = image.get_rendition(PREVIEW_RENDITION).url
+        preview_url = image.get_rendition(parsed_filter(PREVIEW_RENDITION)).url
         source = {"type": "equirectangular", "panorama": image.file.url}
     view = SceneView(
         key=scene.key,
@@ -135,7 +138,7 @@ def _scene_view(scene: Scene, titles: dict[str, str]) -> SceneView:
         pitch=scene.pitch,
         hfov=scene.hfov,
         preview_url=preview_url,
-        thumb_url=image.get_rendition(THUMB_RENDITION).url,
+        thumb_url=image.get_rendition(parsed_filter(THUMB_RENDITION)).url,
         narration_url=scene.narration.url if scene.narration_id else "",
         transcript=scene.transcript,
         hotspots=_hotspot_views(scene, titles),
@@ -153,17 +156,20 @@ def _scene_view(scene: Scene, titles: dict[str, str]) -> SceneView:
 
 
 def scene_views(page: VirtualTourPage) -> list[SceneView]:
+    from .tasks import ready_tiles_for
+
     scenes = list(page.scenes.all())
     titles = {}
     for scene in scenes:
         titles.setdefault(scene.key, scene.title)
-    seen, views = set(), []
+    shown, seen = [], set()
     for scene in scenes:
         if scene.key in seen or not scene.panorama_id:
             continue
         seen.add(scene.key)
-        views.append(_scene_view(scene, titles))
-    return views
+        shown.append(scene)
+    ready = ready_tiles_for([scene.panorama for scene in shown])  # one query for all scenes
+    return [_scene_view(scene, titles, ready) for scene in shown]
 
 
 def tour_config(

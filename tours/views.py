@@ -1,11 +1,10 @@
 """Thin views: the map page and the open-data endpoints (with HTTP caching)."""
 
-from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from cms import datacache
 from cms.cache import tag
 
 from . import mapdata, opendata
@@ -50,18 +49,24 @@ def open_data_index(request):
 
 @require_safe
 def dataset(request, name: str):
+    """An open-data file, built once per data version (cms/datacache.py): a conditional GET is
+    answered from the stored ETag and Last-Modified, a plain one from the stored body."""
     meta = opendata.DATASETS[name]
-    body = meta["build"](request)
-    etag = opendata.etag_for(body)
-    modified = opendata.last_modified(*meta["models"])
-    last_modified = int(modified.timestamp()) if modified else None
-    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
-    if response is None:
-        response = HttpResponse(body, content_type=meta["content_type"])
-        response["Content-Disposition"] = f'inline; filename="{name}"'
-    response["ETag"] = etag
-    if last_modified is not None:
-        response["Last-Modified"] = http_date(last_modified)
+
+    def build():
+        body = meta["build"](request).encode("utf-8")
+        modified = opendata.last_modified(*meta["models"])
+        return body, {"last_modified": int(modified.timestamp()) if modified else None}
+
+    response = datacache.respond(
+        request,
+        datacache.document_key(name, request),
+        build,
+        meta["content_type"],
+        {"Content-Disposition": f'inline; filename="{name}"'},
+    )
+    if response.status_code == 304:
+        del response["Content-Disposition"]
     response["Access-Control-Allow-Origin"] = "*"
     patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
     return response

@@ -75,3 +75,6 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache") and not env_bool(  # noq
     "PAGE_CACHE_LOCAL", False
 ):
     PAGE_CACHE_SECONDS = 0
+
+# `seed_demo` refuses to run here unless told --allow-production (cms/management/commands).
+DEMO_ALLOWED = False

@@ -1,20 +1,42 @@
-"""Shared template tags: money, footer links, query strings."""
+"""Shared template tags: money, header and footer links, query strings."""
 
 from babel.numbers import format_currency
 from django import template
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
+from cms import chrome
 from cms.language import localized
 from cms.visibility import public, site_for
 
 register = template.Library()
 
 
+def _vnd_pattern() -> tuple[str, str, str]:
+    """Babel's Vietnamese currency format, taken apart once: group separator, and the text
+    before and after the digits for positive and negative amounts ("150.000\\xa0₫")."""
+    sample = format_currency(1234567, "VND", locale="vi_VN")
+    negative = format_currency(-1234567, "VND", locale="vi_VN")
+    digits = next(c for c in sample if not c.isdigit())  # the grouping symbol
+    grouped = f"1{digits}234{digits}567"
+    before, after = sample.split(grouped)
+    neg_before, neg_after = negative.split(grouped)
+    return digits, before + "{}" + after, neg_before + "{}" + neg_after
+
+
+_GROUP, _POSITIVE, _NEGATIVE = _vnd_pattern()
+
+
 @register.filter
 def vnd(amount) -> str:
-    """150000 → "150.000 ₫" (non-breaking space, Vietnamese grouping in every UI language)."""
+    """150000 → "150.000 ₫" (non-breaking space, Vietnamese grouping in every UI language).
+    The same text as Babel's `format_currency(n, "VND", locale="vi_VN")`, without a locale
+    lookup per call (a listing formats dozens of prices)."""
     if amount is None or amount == "":
         return ""
-    return format_currency(int(amount), "VND", locale="vi_VN")
+    number = int(amount)
+    grouped = f"{abs(number):,}".replace(",", _GROUP)
+    return (_NEGATIVE if number < 0 else _POSITIVE).format(grouped)
 
 
 @register.simple_tag(takes_context=True)
@@ -23,6 +45,18 @@ def footer_pages(context):
 
     site = site_for(context.get("request"))
     return public(StandardPage, site).in_menu().order_by("path")
+
+
+@register.simple_tag(takes_context=True)
+def site_footer(context):
+    """The footer (operator, legal pages), kept per site and language under the "site" tag's
+    version (cms/chrome.py)."""
+    request = context.get("request")
+
+    def render():
+        return context.template.engine.get_template("cms/includes/footer.html").render(context)
+
+    return mark_safe(chrome.footer(request, get_language() or "", render))
 
 
 @register.simple_tag(takes_context=True)
@@ -39,12 +73,13 @@ register.simple_tag(localized, name="localized")
 
 @register.simple_tag(takes_context=True)
 def pageurl_by_type(context, model_label: str) -> str:
-    """URL of the single live page of a type (catalogue, producers, tours), or "#"."""
+    """URL of the single live page of a type (catalogue, producers, tours), or "#". The header's
+    three come from one query, cached under the "site" tag's version (cms/chrome.py)."""
+    request = context.get("request")
+    if model_label in chrome.SECTION_TYPES:
+        return chrome.section_urls(request)[model_label]
     from django.apps import apps
 
-    cache = context.render_context.setdefault("_pageurl_by_type", {})
-    if model_label not in cache:
-        model = apps.get_model(model_label)
-        page = model.objects.live().only("url_path", "path", "depth").order_by("pk").first()
-        cache[model_label] = page.get_url(context.get("request")) if page else "#"
-    return cache[model_label]
+    model = apps.get_model(model_label)
+    page = model.objects.live().only("url_path", "path", "depth").order_by("pk").first()
+    return page.get_url(request) if page else "#"

@@ -21,20 +21,34 @@ def delivery_estimate(context, variants):
     """What delivering this product costs and takes to a province (?giao_den=<code>, else the
     default province), by the fee table; the exact quote comes at checkout."""
     from django.conf import settings
+    from django.core.cache import cache
 
     from ..delivery.views import estimate_for
     from ..forms import province_choices
 
     request = context.get("request")
     wanted = request.GET.get("giao_den", "") if request else ""
-    choices = province_choices()
+    # Both are kept like carriers' quotes (SHOP_QUOTE_CACHE_SECONDS): the province list is the
+    # address register's, the estimate only says what the fee table gives from the producer's
+    # pickup province; the exact quote is made in the cart and at checkout.
+    seconds = settings.SHOP_QUOTE_CACHE_SECONDS
+    choices = cache.get("shop:provinces") if seconds > 0 else None
+    if choices is None:
+        choices = province_choices()
+        if seconds > 0:
+            cache.set("shop:provinces", choices, seconds)
     names = dict(choices)
     code = wanted if wanted in names else settings.SHOP_DEFAULT_PROVINCE
     variant = next((v for v in variants if getattr(v, "available", 0) > 0), None)
     estimate = None
     if variant is not None and variant.page.producer_id:
-        province = (code, names[code])
-        estimate = estimate_for(variant.page.producer_id, variant.weight_grams, province)
+        producer_id = variant.page.producer_id
+        key = f"shop:estimate:{producer_id}:{variant.weight_grams}:{code}"
+        estimate = cache.get(key) if seconds > 0 else None
+        if estimate is None:
+            estimate = estimate_for(producer_id, variant.weight_grams, (code, names[code]))
+            if seconds > 0:
+                cache.set(key, estimate, seconds)
     return {
         "estimate": estimate,
         "provinces": choices,
@@ -48,11 +62,11 @@ def product_reviews(page, limit: int = 5) -> dict:
     """A product's published-review summary and newest reviews, for its page and its JSON-LD:
     {"summary": ProductRating | None, "items": [Review, …]} (two queries when it has reviews,
     one when not)."""
-    from products.ratings import summary_for
+    from products.ratings import summary_of
 
     from ..reviews import published
 
-    summary = summary_for(page.pk) if page.pk else None
+    summary = summary_of(page)
     items = list(published(page.pk)[:limit]) if summary else []
     return {"summary": summary, "items": items}
 
