@@ -9,6 +9,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from cms.logsafe import describe
+
 logger = logging.getLogger(__name__)
 
 SUBJECTS = {
@@ -49,7 +51,9 @@ def send_order_email(order_pk: int, kind: str, part_pk: int | None = None) -> bo
         )
     try:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [order.email])
-    except Exception:  # an email failure must never undo or block an order
-        logger.exception("Could not send %s email for order %s", kind, order.reference)
+    except Exception as exc:  # an email failure must never undo or block an order
+        logger.error(
+            "Could not send %s email for order %s: %s", kind, order.reference, describe(exc)
+        )
         return False
     return True

@@ -43,6 +43,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cms.cache import purge_on_commit
+from cms.logsafe import describe
 
 from .models import CartLine, DataRequest, Order, ReturnPhoto, ReturnRequest, Review
 from .orders import OPEN_PARTS
@@ -433,8 +434,8 @@ def _send_confirmation(address: str, subject: str, body: str) -> None:
     def send():
         try:
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-        except Exception:  # a failed e-mail must never undo an erasure
-            logger.exception("Could not send the erasure confirmation")
+        except Exception as exc:  # a failed e-mail must never undo an erasure
+            logger.error("Could not send the erasure confirmation: %s", describe(exc))
 
     transaction.on_commit(send)
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cms.logsafe import describe
 from cms.templatetags.cms_tags import vnd
 from products.purchasable import producer_contacts, return_days
 from products.stock import restock
@@ -355,5 +356,7 @@ def notify(request_pk: int, what: str) -> None:
             )
         try:
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-        except Exception:  # noqa: BLE001 - an email failure never undoes a step
-            logger.exception("Could not send the %s email of return %s", what, request_pk)
+        except Exception as exc:  # noqa: BLE001 - an email failure never undoes a step
+            logger.error(
+                "Could not send the %s email of return %s: %s", what, request_pk, describe(exc)
+            )

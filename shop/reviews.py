@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cms.cache import purge_on_commit
+from cms.logsafe import describe
 from products.purchasable import producer_contacts, product_ids
 from products.ratings import set_counts
 from products.uploads import check_image_upload
@@ -272,5 +273,7 @@ def notify(review_pk: int, what: str) -> None:
             )
         try:
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-        except Exception:  # noqa: BLE001
-            logger.exception("Could not send the %s email of review %s", what, review_pk)
+        except Exception as exc:  # noqa: BLE001
+            logger.error(
+                "Could not send the %s email of review %s: %s", what, review_pk, describe(exc)
+            )

@@ -253,7 +253,10 @@ MAP_ATTRIBUTION = os.environ.get(
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # E-mail addresses, phone numbers and signed tokens are masked in whatever reaches the log
+    # (cms/logsafe.py); the code itself logs none.
+    "filters": {"redact": {"()": "cms.logsafe.RedactingFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from cms.logsafe import describe
 from products.purchasable import producer_addresses
 from products.reference import Commune
 
@@ -122,7 +123,7 @@ def _ask(carrier, origin: Place, destination: Place, parcel: Parcel) -> Quote | 
     try:
         quote = carrier.quote(origin, destination, parcel)
     except CarrierError as exc:
-        logger.warning("%s quote failed: %s", carrier.code, exc)
+        logger.warning("%s quote failed: %s", carrier.code, describe(exc))
         cache.set(key, False, FALLBACK_CACHE_SECONDS)
         return None
     cache.set(key, quote, settings.SHOP_QUOTE_CACHE_SECONDS)

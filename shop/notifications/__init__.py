@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cms.logsafe import describe
 from products.purchasable import producer_contacts
 
 from .zalo import ZaloZNS
@@ -63,8 +64,8 @@ def notify_new_order(order_pk: int) -> dict[int, dict]:
             try:
                 send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, contact.emails)
                 result["email"] = contact.emails
-            except Exception:
-                logger.exception("New-order email for %s failed", order.reference)
+            except Exception as exc:
+                logger.error("New-order email for %s failed: %s", order.reference, describe(exc))
         if provider is not None and contact.phone:
             try:
                 result["phone"] = provider.send(
@@ -78,7 +79,9 @@ def notify_new_order(order_pk: int) -> dict[int, dict]:
                     },
                     tracking_id=f"{order.reference}-{part.producer_id}",
                 )
-            except Exception:
-                logger.exception("New-order phone message for %s failed", order.reference)
+            except Exception as exc:
+                logger.error(
+                    "New-order phone message for %s failed: %s", order.reference, describe(exc)
+                )
         sent[part.producer_id] = result
     return sent

@@ -1,0 +1,53 @@
+"""No personal data or bearer tokens in logs (issue 20).
+
+Call sites log references and ids, never names, phones, addresses, e-mails or signed links. An
+exception from a mail server or a carrier can carry an address in its message (smtplib's
+SMTPRecipientsRefused prints the recipients), so failures are logged with `describe(exc)` — the
+exception's class and its message with e-mail addresses, phone numbers and signed tokens
+masked — instead of `logger.exception`'s full traceback text.
+
+`RedactingFilter` (on the console handler, settings.LOGGING) masks the same patterns in every
+record that reaches the log, ours or a library's: a safety net, not a licence.
+"""
+
+import logging
+import re
+
+_PATTERNS = [
+    # e-mail addresses
+    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[email]"),
+    # django.core.signing values (order links ?t=…): value:timestamp:signature
+    (re.compile(r"[\w-]{6,}:[\w-]{4,}:[\w-]{20,}"), "[token]"),
+    # Vietnamese phone numbers: 0xxxxxxxxx, +84 xxx…, 84xxxxxxxxx, with or without spaces
+    (re.compile(r"(?<![\w.])(?:\+?84|0)(?:[\s.-]?\d){8,10}(?![\w.])"), "[phone]"),
+]
+
+
+def redact(text: str) -> str:
+    for pattern, replacement in _PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def describe(exc: BaseException) -> str:
+    """`ClassName: message` with personal data masked, for a log line."""
+    message = redact(str(exc))[:300]
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+class RedactingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken record is logged as it is
+            return True
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        if record.exc_info and record.exc_info[1] is not None:
+            # Keep where it failed, not what the exception said.
+            record.exc_text = None
+            record.msg = f"{record.msg} ({describe(record.exc_info[1])})"
+            record.args = None if cleaned != message else record.args
+            record.exc_info = None
+        return True
