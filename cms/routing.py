@@ -40,12 +40,12 @@ def _specific(pk: int, content_type_id: int, url_path: str):
     model = ContentType.objects.get_for_id(content_type_id).model_class()
     if model is None:
         return None
-    queryset = model.objects.filter(pk=pk, url_path=url_path)
+    queryset = model.objects.filter(pk=pk, url_path=url_path).order_by()  # one row: no sort
     if related := getattr(model, "route_select_related", None):
         queryset = queryset.select_related(*related)
     if prefetch := getattr(model, "route_prefetch_related", None):
         queryset = queryset.prefetch_related(*(prefetch() if callable(prefetch) else prefetch))
-    return queryset.first()
+    return next(iter(queryset[:1]), None)
 
 
 def find_page(root: Page, path_components: list[str]):

@@ -32,6 +32,19 @@ SORTS = {
 }
 
 
+REFERENCE_SECONDS = 600  # the OCOP categories are reference data (Decision 148/QĐ-TTg)
+
+
+def ocop_categories() -> list[OcopCategory]:
+    """Every OCOP group and subgroup, kept in the cache for a few minutes (the filter form is
+    built on every listing request; the list changes only with a data migration)."""
+    from django.core.cache import cache
+
+    return cache.get_or_set(
+        "catalogue:categories", lambda: list(OcopCategory.objects.all()), REFERENCE_SECONDS
+    )
+
+
 class CatalogueFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm"), required=False, max_length=100)
     group = forms.ChoiceField(label=_("Nhóm OCOP"), required=False)
@@ -62,7 +75,7 @@ class CatalogueFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        categories = list(OcopCategory.objects.all())
+        categories = ocop_categories()
         self.fields["group"].choices = [("", _("Tất cả"))] + [
             (c.code, f"{c.code}. {c.display_name}") for c in categories if c.parent_id is None
         ]
