@@ -8,6 +8,7 @@ import datetime
 import hashlib
 
 from django.db import transaction
+from django.utils import timezone
 from tqdm import tqdm
 from wagtail.images import get_image_model
 from wagtail.models import Collection
@@ -208,6 +209,9 @@ def load_extra_products(count: int, producers: dict, collection) -> int:
         get_or_create_image(f"Ảnh minh hoạ {i + 1}", f"extra-{i}", collection) for i in range(8)
     ]
     made = 0
+    # Realistic publication dates (a listing sorts by newest): spread over the two years
+    # before the seed, in a stable order by number, never later than the curated products.
+    start = timezone.now() - datetime.timedelta(days=1)
     for n in tqdm(range(1, count + 1), desc="Sản phẩm thêm", disable=None):
         sku = f"demo-{n:05d}"
         if sku in have:
@@ -230,6 +234,10 @@ def load_extra_products(count: int, producers: dict, collection) -> int:
             sku,
         )
         page.featured = False
+        published = start - datetime.timedelta(
+            days=_stable(sku, 730), minutes=_stable(sku + "m", 24 * 60)
+        )
+        page.first_published_at = page.last_published_at = published
         producer.add_child(instance=page)  # live, no revision history: fast bulk demo data
         set_on_hand(sku, n % 50, reason="Tồn kho ban đầu (dữ liệu demo)")
         made += 1
