@@ -149,6 +149,9 @@ else:
 # web process shares: locmem is per process, fine for `make run`; production uses Redis.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 PAGE_CACHE_ALIAS = "default"
+# Every web process sees the same cache (True for one process, or Redis; production.py says
+# False for several processes on locmem): tag versions are exact only then (cms.cache.shared()).
+CACHE_SHARED = True
 # Messages ride in a cookie, so the page cache can see a waiting message without the session.
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 

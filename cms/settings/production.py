@@ -70,11 +70,13 @@ X_FRAME_OPTIONS = "DENY"
 
 # The page cache must be shared by every web process (cms/cache.py): without Redis, each
 # gunicorn worker would keep its own copy and miss the others' purges. Off unless Redis is
-# configured, or a single-process deployment says so with PAGE_CACHE_LOCAL=1.
+# configured, or a single-process deployment says so with PAGE_CACHE_LOCAL=1. The same holds
+# for everything kept under tag versions (cms/chrome.py: header and footer): CACHE_SHARED.
 if CACHES["default"]["BACKEND"].endswith("LocMemCache") and not env_bool(  # noqa: F405
     "PAGE_CACHE_LOCAL", False
 ):
     PAGE_CACHE_SECONDS = 0
+    CACHE_SHARED = False
 
 # `seed_demo` refuses to run here unless told --allow-production (cms/management/commands).
 DEMO_ALLOWED = False

@@ -363,3 +363,14 @@ def test_synthetic_products_have_realistic_publication_dates():
         assert page.first_published_at and page.last_published_at == page.first_published_at
         assert now - datetime.timedelta(days=732) < page.first_published_at < now
     assert len({p.first_published_at for p in extra}) == 4
+
+
+def test_without_a_shared_cache_the_chrome_is_resolved_per_request(client, render_path):
+    """Production on the per-process cache (CACHE_SHARED = False): another worker's purge
+    would not reach this one, so nothing is kept under tag versions."""
+    render_path.CACHE_SHARED = False
+    client.get("/lien-he/")
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get("/lien-he/").content.decode()
+    assert [q for q in ctx.captured_queries if "cms_operatorsettings" in q["sql"]]
+    assert f'href="{ProductIndexPage.objects.get().url}"' in html
