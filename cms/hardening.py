@@ -70,9 +70,7 @@ def client_ip(request) -> str:
 
 
 def _wants_json(request) -> bool:
-    return request.path.startswith("/api/") or "application/json" in request.headers.get(
-        "Accept", ""
-    )
+    return "/api/" in request.path or "application/json" in request.headers.get("Accept", "")
 
 
 def wait_text(seconds: int) -> str:

@@ -91,7 +91,14 @@ def test_check_deploy_is_clean_with_production_settings():
     environment = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "DATABASE_URL", "EMAIL_BACKEND", "DJANGO_SETTINGS_MODULE"}
+        if k
+        not in {
+            "SECRET_KEY",
+            "DATABASE_URL",
+            "EMAIL_BACKEND",
+            "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests' fixtures in this process
+        }
     }
     environment.update(
         DJANGO_SETTINGS_MODULE="cms.settings.production",
