@@ -43,11 +43,14 @@ class HomePage(Page):
         site = site_for(request)
         sections = section_urls(request)
         live = public(ProductPage, site)
-        featured = live.filter(featured=True).order_by("-ocop_stars", "title")[:8]
+        # Evaluated once (with the cards' annotations): each query walks the whole catalogue.
+        featured = list(
+            product_cards(live.filter(featured=True).order_by("-ocop_stars", "title"))[:8]
+        )
         if not featured:
-            featured = live.order_by("-ocop_stars", "-first_published_at")[:8]
+            featured = list(product_cards(live.order_by("-ocop_stars", "-first_published_at"))[:8])
         context.update(
-            featured_products=product_cards(featured),
+            featured_products=featured,
             producers=public(ProducerPage, site)
             .select_related("commune", "logo")
             .order_by("-first_published_at")[:6],

@@ -4,10 +4,13 @@ Views call `search_catalogue(params)`; it validates the parameters (bad values a
 reported, never a 500) and returns a queryset ready for pagination with a fixed number of queries.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django import forms
+from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from cms.visibility import public
@@ -120,6 +123,34 @@ def product_cards(queryset):
         )
         .prefetch_related(card_images_prefetch())
     )
+
+
+class CountedPaginator(Paginator):
+    """A paginator whose total (one COUNT over the filtered catalogue: 10 ms at 10,000 products
+    on SQLite) is kept in the cache under the "products" and "site" tag versions — what every
+    publish, unpublish, move, in stock ↔ sold out flip and view-restriction change purges — for
+    these filters. Only with a cache every process shares (cms.cache.shared())."""
+
+    def __init__(self, object_list, per_page, *, filters: dict, site=None):
+        super().__init__(object_list, per_page)
+        self.filters, self.site = filters, site
+
+    @cached_property
+    def count(self):
+        from django.core.cache import cache as store
+
+        from cms import cache
+
+        if not cache.shared():
+            return super().count
+        versions = cache.tag_versions(["products", "site"], create=True)
+        raw = repr((sorted(self.filters.items()), getattr(self.site, "pk", None), versions))
+        key = "catalogue:count:" + hashlib.sha1(raw.encode()).hexdigest()
+        total = store.get(key)
+        if total is None:
+            total = super().count
+            store.set(key, total, timeout=REFERENCE_SECONDS)
+        return total
 
 
 def search_catalogue(params, site=None) -> CatalogueResult:

@@ -585,13 +585,17 @@ class ProductIndexPage(Page):
         return ["products"]
 
     def get_context(self, request, *args, **kwargs):
-        from django.core.paginator import Paginator
-
-        from .catalogue import search_catalogue
+        from .catalogue import CountedPaginator, search_catalogue
 
         context = super().get_context(request, *args, **kwargs)
-        result = search_catalogue(request.GET, site_for(request))
-        paginator = Paginator(result.products, settings.CATALOGUE_PAGE_SIZE)
+        site = site_for(request)
+        result = search_catalogue(request.GET, site)
+        paginator = CountedPaginator(
+            result.products,
+            settings.CATALOGUE_PAGE_SIZE,
+            filters={k: v for k, v in result.active_filters.items() if k != "sort"},
+            site=site,
+        )
         page = paginator.get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)

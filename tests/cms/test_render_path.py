@@ -374,3 +374,20 @@ def test_without_a_shared_cache_the_chrome_is_resolved_per_request(client, rende
         html = client.get("/lien-he/").content.decode()
     assert [q for q in ctx.captured_queries if "cms_operatorsettings" in q["sql"]]
     assert f'href="{ProductIndexPage.objects.get().url}"' in html
+
+
+def test_listing_total_is_kept_until_a_products_purge(
+    client, render_path, django_capture_on_commit_callbacks
+):
+    """The filtered total (one COUNT over the catalogue) comes from the cache until a publish,
+    a stock flip or a restriction purges "products" or "site"."""
+    url = ProductIndexPage.objects.get().url
+    before = client.get(url, {"group": "I"}).context["page_obj"].paginator.count
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url, {"group": "I", "sort": "price"}, HTTP_COOKIE="ocop_auth=1")
+    assert not [q for q in ctx.captured_queries if "COUNT(*)" in q["sql"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        add_products(2, prefix="dem")  # group I.3: counted under "I"
+        ProductPage.objects.get(slug="banh-dem-0").save_revision().publish()  # purges
+    after = client.get(url, {"group": "I"}).context["page_obj"].paginator.count
+    assert after == before + 2
