@@ -84,7 +84,7 @@ def run(bench) -> None:
 
     extra = bench.options.get("extra_products", 0)
     hit_share = {
-        name: round(results[f"{name} hit"]["rps"] / static["rps"], 2)
+        name: f"{results[f'{name} hit']['rps'] / static['rps']:.2f}"
         for name in ("home", "listing", "product")
     }
     bench.report("hit rate / static rate", **hit_share)
