@@ -6,8 +6,8 @@ SMTPRecipientsRefused prints the recipients), so failures are logged with `descr
 exception's class and its message with e-mail addresses, phone numbers and signed tokens
 masked — instead of `logger.exception`'s full traceback text.
 
-`RedactingFilter` (on the console handler, settings.LOGGING) masks the same patterns in every
-record that reaches the log, ours or a library's: a safety net, not a licence.
+`RedactingFormatter` (the console handler's, settings.LOGGING) masks the same patterns in all
+that reaches the log, tracebacks included, ours or a library's: a safety net, not a licence.
 """
 
 import logging
@@ -35,19 +35,9 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
-class RedactingFilter(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a broken record is logged as it is
-            return True
-        cleaned = redact(message)
-        if cleaned != message:
-            record.msg, record.args = cleaned, None
-        if record.exc_info and record.exc_info[1] is not None:
-            # Keep where it failed, not what the exception said.
-            record.exc_text = None
-            record.msg = f"{record.msg} ({describe(record.exc_info[1])})"
-            record.args = None if cleaned != message else record.args
-            record.exc_info = None
-        return True
+class RedactingFormatter(logging.Formatter):
+    """Formats as usual (tracebacks included), then masks personal data in the text. A
+    formatter, not a filter: records are left untouched for other handlers."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))

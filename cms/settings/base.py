@@ -258,8 +258,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     # E-mail addresses, phone numbers and signed tokens are masked in whatever reaches the log
     # (cms/logsafe.py); the code itself logs none.
-    "filters": {"redact": {"()": "cms.logsafe.RedactingFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
+    "formatters": {"redact": {"()": "cms.logsafe.RedactingFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "redact"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 

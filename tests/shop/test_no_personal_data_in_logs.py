@@ -174,15 +174,23 @@ def test_smtp_mail_and_a_refused_recipient(
 
 
 def test_the_console_handler_masks_what_slips_through():
-    """The safety net on the console handler (cms.logsafe.RedactingFilter)."""
-    from cms.logsafe import RedactingFilter, describe
+    """The safety net on the console handler (cms.logsafe.RedactingFormatter): messages and
+    tracebacks are masked, the record itself is left as it was."""
+    from cms.logsafe import RedactingFormatter, describe
 
     order_token = "DHABCDEFGHJK:1vXyZa:" + "s" * 43
     args = (EMAIL, "+84 912 345 678", order_token)
-    record = logging.LogRecord("x", logging.WARNING, __file__, 1, "to %s / %s / %s", args, None)
-    assert RedactingFilter().filter(record)
-    message = record.getMessage()
-    assert EMAIL not in message and "912 345 678" not in message and order_token not in message
-    assert "[email]" in message and "[phone]" in message and "[token]" in message
+    try:
+        raise ValueError(f"refused {EMAIL}")
+    except ValueError:
+        import sys
+
+        exc_info = sys.exc_info()
+    record = logging.LogRecord("x", logging.ERROR, __file__, 1, "to %s / %s / %s", args, exc_info)
+    text = RedactingFormatter().format(record)
+    assert EMAIL not in text and "912 345 678" not in text and order_token not in text
+    assert "[email]" in text and "[phone]" in text and "[token]" in text
+    assert "Traceback" in text and "ValueError" in text  # where it failed is kept
+    assert record.args == args and record.exc_info is exc_info
     assert "DH" not in describe(ValueError(order_token))
     assert "reference DHABCDEFGHJK" in describe(ValueError("reference DHABCDEFGHJK"))
