@@ -59,13 +59,14 @@ def test_a_success_before_the_limit_resets_the_count():
     client.logout()
     for _ in range(4):
         assert (
-            client.post(ADMIN_LOGIN, {"username": "lockme", "password": "wrong"}).status_code
-            == 200
+            client.post(ADMIN_LOGIN, {"username": "lockme", "password": "wrong"}).status_code == 200
         )
 
 
 def test_buyer_login_locks_by_email_whatever_its_case():
-    get_user_model().objects.create_user("mai@example.vn", email="mai@example.vn", password=PASSWORD)
+    get_user_model().objects.create_user(
+        "mai@example.vn", email="mai@example.vn", password=PASSWORD
+    )
     client = Client(REMOTE_ADDR="10.9.2.1")
     for n in range(4):
         email = "MAI@example.vn" if n % 2 else "mai@example.vn"
