@@ -55,6 +55,13 @@ OFFICER_MODEL_PERMISSIONS = (
     "products.delete_traceabilitybatch",
     "products.view_stockitem",
     "products.change_stockitem",
+    # The search vocabulary (cms/search: synonyms and intent rules).
+    "search_index.add_searchsynonym",
+    "search_index.change_searchsynonym",
+    "search_index.delete_searchsynonym",
+    "search_index.add_intentrule",
+    "search_index.change_intentrule",
+    "search_index.delete_intentrule",
 )
 PRODUCER_MODEL_PERMISSIONS = ("wagtailadmin.access_admin",)
 

@@ -29,7 +29,7 @@ class ProductDocument(SearchDocument):
     def get_queryset(self):
         return (
             public(ProductPage)
-            .select_related("category__parent", "origin_commune", "producer", "rating")
+            .select_related("category__parent", "origin_commune__province", "producer", "rating")
             .prefetch_related("origin_commune__legacy_names")
             .annotate(has_stock=in_stock_condition())
         )
@@ -39,6 +39,10 @@ class ProductDocument(SearchDocument):
         if facet != "category" or not english_ui():
             return {}
         return {c.code: c.display_name for c in OcopCategory.objects.filter(code__in=values)}
+
+    def tag_values(self) -> dict[str, str]:
+        """OCOP group and subgroup codes (intent rules target them)."""
+        return {c.code: c.name for c in OcopCategory.objects.all()}
 
     def to_document(self, page: ProductPage) -> dict:
         category = page.category
@@ -55,6 +59,9 @@ class ProductDocument(SearchDocument):
             f"OCOP {stars} sao" if stars else "",
         ]
         aliases = commune.aliases if commune is not None else []
+        # The producer's own address names its pre-reform commune and district ("Kiêu Kỵ, Gia
+        # Lâm, Hà Nội"): ranked above the other old communes merged into the same new one.
+        places = [producer.address] if producer and producer.address else []
         has_stock = getattr(page, "has_stock", None)
         if has_stock is None:
             has_stock = ProductPage.objects.filter(pk=page.pk).filter(in_stock_condition()).exists()
@@ -78,6 +85,9 @@ class ProductDocument(SearchDocument):
             "commune": commune.code if commune else "",
             "commune_label": commune.name if commune else "",
             "commune_aliases": aliases,
+            "places": places,
+            "province": commune.province.name if commune else "",
+            "tags": [category.code, group.code],
             "price": page.min_price,
             "in_stock": bool(has_stock),
             "rating": float(rating.average) if rating and rating.count else None,

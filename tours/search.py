@@ -1,5 +1,6 @@
 """The tourism-site search document, registered with the site search (cms/search)."""
 
+from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
@@ -17,13 +18,23 @@ class TourSiteDocument(SearchDocument):
 
     def get_queryset(self):
         return (
-            public(TourSitePage).select_related("commune").prefetch_related("commune__legacy_names")
+            public(TourSitePage)
+            .select_related("commune__province")
+            .prefetch_related("commune__legacy_names")
         )
+
+    def tag_values(self) -> dict[str, str]:
+        """Site kinds (intent rules target them)."""
+        return {value: str(label) for value, label in TourSitePage.Kind.choices}
 
     def to_document(self, page: TourSitePage) -> dict:
         commune = page.commune
         aliases = commune.aliases if commune is not None else []
         story = strip_tags(getattr(page, "story", "") or "")
+        with translation.override("vi"):
+            kind = str(page.get_kind_display())
+        with translation.override("en"):
+            kind_en = str(page.get_kind_display())  # English kind words find sites too
         geo = None
         if page.latitude is not None and page.longitude is not None:
             geo = (page.latitude, page.longitude)
@@ -31,11 +42,14 @@ class TourSiteDocument(SearchDocument):
             "title": page.title,
             "alt_titles": [page.name_en],
             "body": " ".join(p for p in [page.summary, story] if p),
-            "keywords": [str(page.get_kind_display()), "du lịch nông thôn"],
+            "keywords": [kind, kind_en, "du lịch nông thôn"],
             "url": page.url or "",
             "boost": 1.1,
             "commune": commune.code if commune else "",
             "commune_label": commune.name if commune else "",
             "commune_aliases": aliases,
+            "places": [page.address] if page.address else [],
+            "province": commune.province.name if commune else "",
+            "tags": [page.kind],
             "geo": geo,
         }

@@ -22,7 +22,14 @@ The search service knows no product or tour fields: each app describes its objec
     category, category_label, group, group_label      OCOP category and its group
     stars            int | None
     commune, commune_label                            current commune code and name
-    commune_aliases  list[str], other names of the commune (legacy commune, district…)
+    commune_aliases  list[str], other names of the commune ("Dương Xá, Gia Lâm": old commune,
+                     old district)
+    places           list[str], the object's own place names (a producer's pre-reform address,
+                     "Kiêu Kỵ, Gia Lâm"), ranked above the commune's other names
+    province         str, the province ("Hà Nội"), a place name of the lowest weight
+    tags             list[str], codes the intent rules (cms.search.models.IntentRule) target:
+                     OCOP category and group codes ("IV.1", "IV"), the site kind
+                     ("craft_village")
     price            int | None (lowest price, VND)
     rating           float | None (buyers' average, 1–5), rating_count int
     in_stock         bool | None
@@ -75,6 +82,11 @@ class SearchDocument:
     def handles(self, obj) -> bool:
         return self.model is not None and isinstance(obj, self.model)
 
+    def tag_values(self) -> dict[str, str]:
+        """The tag codes this document type puts on its objects, with a label (the intent
+        rule form checks codes against them)."""
+        return {}
+
     def facet_labels(self, facet: str, values: set[str]) -> dict[str, str]:
         """Labels in the active UI language for some values of a facet this document fills
         (the index stores one label per value, in the language it was written in)."""
@@ -90,6 +102,14 @@ def register(cls: type[SearchDocument]) -> type[SearchDocument]:
 
 def documents() -> list[SearchDocument]:
     return list(_registry.values())
+
+
+def known_tags() -> dict[str, str]:
+    """Every tag code the registered documents use (empty before any registers)."""
+    tags: dict[str, str] = {}
+    for document in documents():
+        tags.update(document.tag_values())
+    return tags
 
 
 def localize_facets(facets: dict[str, list[dict]]) -> None:

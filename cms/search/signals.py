@@ -50,3 +50,18 @@ def restriction_changed(sender, instance, **kwargs):
     page = getattr(instance, "page", None)
     if page is not None:
         _subtree_changed(page)
+
+
+@receiver(post_save, sender="search_index.SearchSynonym")
+@receiver(post_delete, sender="search_index.SearchSynonym")
+@receiver(post_save, sender="search_index.IntentRule")
+@receiver(post_delete, sender="search_index.IntentRule")
+def rules_changed(sender, instance, **kwargs):
+    """The editable vocabulary applies at query time: a new rules version makes every process
+    reload it on its next query (and cached search pages are dropped once this commits)."""
+    from cms.cache import purge_on_commit
+
+    from .backends.vocabulary import bump_rules_version
+
+    bump_rules_version()
+    purge_on_commit("search")

@@ -382,14 +382,19 @@ def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def match_spans(text: str, query: str, prefer_exact: bool = False) -> list[tuple[int, int]]:
+def match_spans(
+    text: str, query: str, prefer_exact: bool = False, extra: Iterable[str] = ()
+) -> list[tuple[int, int]]:
     """Return ``(start, end)`` offsets in NFC ``text`` of the words matching ``query``.
 
     Both sides are folded, and a word matches when it is within the edit budget
-    (:func:`edit_budget` of the query term) of a query token.  Offsets refer to
-    ``unicodedata.normalize("NFC", text)``; spans are sorted and non-overlapping.
+    (:func:`edit_budget` of the query term) of a query token, or equals one of the ``extra``
+    words (the alternatives a search matched with: decoded, corrected, synonyms…).  Offsets
+    refer to ``unicodedata.normalize("NFC", text)``; spans are sorted and non-overlapping.
     """
     terms = [(term, edit_budget(term)) for term in dict.fromkeys(folded_tokens(query))]
+    known = {term for term, _budget in terms}
+    terms += [(word, 0) for word in dict.fromkeys(fold(w) for w in extra) if word not in known]
     if not terms:
         return []
     text = unicodedata.normalize("NFC", text)
@@ -433,6 +438,7 @@ def highlight(
     start: str = "<mark>",
     end: str = "</mark>",
     prefer_exact: bool = False,
+    extra: Iterable[str] = (),
 ) -> str:
     """Return ``original_text`` HTML-escaped, with words matching ``query`` wrapped.
 
@@ -443,7 +449,7 @@ def highlight(
     ``end`` are trusted markup and are inserted unescaped.
     """
     text = unicodedata.normalize("NFC", original_text)
-    return _render(text, match_spans(text, query, prefer_exact), start, end)
+    return _render(text, match_spans(text, query, prefer_exact, extra), start, end)
 
 
 def _window(text: str, span: tuple[int, int], length: int) -> tuple[int, int]:
@@ -475,6 +481,7 @@ def snippet(
     start: str = "<mark>",
     end: str = "</mark>",
     prefer_exact: bool = False,
+    extra: Iterable[str] = (),
 ) -> str:
     """Return a highlighted, HTML-safe excerpt of about ``length`` characters.
 
@@ -485,7 +492,7 @@ def snippet(
     if length < 1:
         raise ValueError("length must be positive")
     text = " ".join(unicodedata.normalize("NFC", original_text).split())
-    spans = match_spans(text, query, prefer_exact)
+    spans = match_spans(text, query, prefer_exact, extra)
     begin, finish = _window(text, spans[0] if spans else (0, 0), length)
     visible = [
         (max(span_start, begin) - begin, min(span_end, finish) - begin)

@@ -97,21 +97,6 @@ JUDGED_QUERIES: list[tuple[str, str, set[str]]] = [
 
 def evaluate(search, k: int = 10) -> dict:
     """Run every judged query through `search(q) -> list of titles`; return the figures."""
-    reciprocal, recalls, misses = [], [], []
-    by_kind: dict[str, list[float]] = {}
-    for query, kind, relevant in JUDGED_QUERIES:
-        titles = search(query)[:k]
-        rank = next((i + 1 for i, title in enumerate(titles) if title in relevant), None)
-        rr = 1.0 / rank if rank else 0.0
-        reciprocal.append(rr)
-        recalls.append(len(relevant & set(titles)) / min(len(relevant), k))
-        by_kind.setdefault(kind, []).append(rr)
-        if rank != 1:
-            misses.append((query, rank, titles[:3]))
-    return {
-        "queries": len(JUDGED_QUERIES),
-        "mrr": sum(reciprocal) / len(reciprocal),
-        "recall_at_10": sum(recalls) / len(recalls),
-        "mrr_by_kind": {kind: sum(v) / len(v) for kind, v in by_kind.items()},
-        "not_first": misses,
-    }
+    from .metrics import evaluate_set
+
+    return evaluate_set(JUDGED_QUERIES, search, k)

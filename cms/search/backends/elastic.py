@@ -22,7 +22,7 @@ from elasticsearch_dsl import A, Q, Search, analyzer, char_filter, token_filter
 from ..query import DEFAULT_RADIUS_KM, PRICE_BUCKETS, Hit, SearchQuery, SearchResult, commune_key
 from ..text import expand_synonyms, folded_tokens, highlight, snippet
 from .common import PreparedDocument, commune_words
-from .database import format_facets
+from .facets import format_facets
 
 DEFAULT_ALIAS = "ocop-search"
 
