@@ -44,3 +44,15 @@ def admin_login(page, username: str, password: str) -> None:
     page.fill("#id_password", password)
     page.locator("form button[type=submit]").first.click()
     page.wait_for_url("**/admin/")
+
+
+def photo_file(path, size=(64, 48), colour=(180, 60, 30)):
+    """A small real JPEG on disk, for file inputs in browser tests."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, "JPEG")
+    path.write_bytes(buffer.getvalue())
+    return path

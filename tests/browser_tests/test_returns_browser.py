@@ -1,17 +1,13 @@
 """On a 390 px phone a buyer whose order was delivered asks to return a broken item with a
 photo; the producer accepts in the admin; the buyer sees the refund recorded."""
 
-import io
-
 import pytest
-from PIL import Image
 
-from shop import orders
-from shop.checkout import place_order
-from shop.models import OrderShipment, ReturnRequest
-from tests.browser import admin_login, requires_chromium
-from tests.shop.conftest import address, in_stock_skus, seed_after_flush
+from shop.models import ReturnRequest
+from tests.browser import admin_login, photo_file, requires_chromium
+from tests.shop.conftest import in_stock_skus, seed_after_flush
 from tests.shop.test_admin import make_user
+from tests.shop.test_returns import delivered
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), requires_chromium]
 
@@ -19,19 +15,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), requ
 def test_phone_buyer_returns_a_broken_item(browser_page, demo_password, tmp_path):
     seed_after_flush(demo_password)
     [a] = in_stock_skus(1)
-    order = place_order(
-        items={a.sku: 2},
-        address=address(),
-        shipping={a.page.producer_id: "delivery"},
-        payment_method="cod",
-    )
-    part = order.shipments.get()
-    orders.mark_cod_collected(part)
-    orders.set_shipment_status(part, OrderShipment.Status.DELIVERED)
-    photo = tmp_path / "binh-vo.jpg"
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), (180, 60, 30)).save(buffer, "JPEG")
-    photo.write_bytes(buffer.getvalue())
+    order, _part = delivered(a, quantity=2)
+    photo = photo_file(tmp_path / "binh-vo.jpg", (64, 48), (180, 60, 30))
 
     page = browser_page
     page.set_viewport_size({"width": 390, "height": 844})

@@ -1,17 +1,13 @@
 """On a 390 px phone a buyer reviews a delivered product with a photo; an officer publishes it
 on a laptop; the product page shows the rating and the review; the producer replies."""
 
-import io
-
 import pytest
-from PIL import Image
 
-from shop import orders
-from shop.checkout import place_order
-from shop.models import OrderShipment, Review
-from tests.browser import admin_login, requires_chromium
-from tests.shop.conftest import address, in_stock_skus, seed_after_flush
+from shop.models import Review
+from tests.browser import admin_login, photo_file, requires_chromium
+from tests.shop.conftest import in_stock_skus, seed_after_flush
 from tests.shop.test_admin import make_user
+from tests.shop.test_returns import delivered
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), requires_chromium]
 
@@ -19,19 +15,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), requ
 def test_phone_buyer_reviews_and_the_product_page_shows_it(browser_page, demo_password, tmp_path):
     seed_after_flush(demo_password)
     [a] = in_stock_skus(1)
-    order = place_order(
-        items={a.sku: 1},
-        address=address(),
-        shipping={a.page.producer_id: "delivery"},
-        payment_method="cod",
-    )
-    part = order.shipments.get()
-    orders.mark_cod_collected(part)
-    orders.set_shipment_status(part, OrderShipment.Status.DELIVERED)
-    photo = tmp_path / "san-pham.jpg"
-    buffer = io.BytesIO()
-    Image.new("RGB", (96, 96), (40, 120, 60)).save(buffer, "JPEG")
-    photo.write_bytes(buffer.getvalue())
+    order, _part = delivered(a, quantity=1)
+    photo = photo_file(tmp_path / "san-pham.jpg", (96, 96), (40, 120, 60))
 
     page = browser_page
     page.set_viewport_size({"width": 390, "height": 844})
