@@ -4,9 +4,24 @@ import json
 
 import pytest
 
+from cms.search.analysis import Intent, Lexicon, Rules, analyze, tag_token
 from cms.search.backends import elastic
 from cms.search.backends.common import prepare
 from cms.search.query import SearchQuery
+
+LEXICON = Lexicon(
+    words={"nuoc", "mam", "gom", "bat", "trang", "lang", "dong", "duc", "basket", "tra"},
+    places={"bat trang", "duong xa", "gia lam", "duong xa gia lam"},
+)
+RULES = Rules(
+    synonyms=[("ocop", "moi xa mot san pham")],
+    intents=[Intent(("qua tet",), tags=(tag_token("I.5"),), keywords=("mứt sen",))],
+)
+
+
+def _body(q, **params):
+    analyzed = analyze(q, LEXICON, RULES)
+    return elastic.build_search(SearchQuery(q=q, **params), analyzed=analyzed).to_dict()
 
 
 def test_mapping_analyzers():
@@ -20,6 +35,9 @@ def test_mapping_analyzers():
     assert "char_filter" not in analysis["analyzer"]["vi_exact"]
     shingles = analysis["filter"]["vi_shingles"]
     assert shingles["type"] == "shingle" and shingles["max_shingle_size"] == 3
+    assert analysis["filter"]["vi_english_stem"] == {"type": "stemmer", "language": "light_english"}
+    english = analysis["analyzer"]["vi_english"]
+    assert english["filter"] == ["lowercase", "asciifolding", "vi_english_stem"]
     json.dumps(body)  # serialisable as sent
 
 
@@ -29,6 +47,12 @@ def test_mapping_fields():
         assert props[name]["analyzer"] == "vi_fold"
         assert props[name]["fields"]["exact"]["analyzer"] == "vi_exact"
         assert props[name]["fields"]["shingle"]["analyzer"] == "vi_shingle"
+    for name in ("alt_titles", "body"):  # English names and category names
+        assert props[name]["fields"]["en"]["analyzer"] == "vi_english"
+    assert "en" not in props["title"]["fields"]
+    for keyword in ("own_places", "places", "tags"):
+        assert props[keyword]["type"] == "keyword"
+    assert props["rank_data"]["index"] is False
     assert props["suggest"]["type"] == "search_as_you_type"
     assert props["location"]["type"] == "geo_point"
     for keyword in ("doc_type", "category", "group_code", "commune", "commune_keys"):
@@ -48,29 +72,97 @@ def test_document_source():
             "commune": "00577",
             "commune_label": "Bát Tràng",
             "commune_aliases": ["Bát Tràng, Gia Lâm"],
+            "places": ["Thôn Giang Cao, xã Bát Tràng, Gia Lâm, Hà Nội"],
+            "province": "Thành phố Hà Nội",
+            "tags": ["craft_village"],
             "geo": (21.0, 105.9),
         },
     )
     source = elastic.to_source(prepared)
     assert source["location"] == {"lat": 21.0, "lon": 105.9}
+    # whole place names (folded, administrative words and the province left out)
+    assert "giang cao bat trang gia lam" in source["own_places"]
+    assert "bat trang" in source["own_places"] and "gia lam" in source["own_places"]
+    assert source["places"] == ["ha noi"]  # the commune's names are the producer's own here
+    assert source["tags"] == ["ztcraftvillage"]
+    assert "Bát Tràng" not in source["body"]  # place words are matched as places only
+    assert json.loads(source["rank_data"])["t"] == ["làng", "gốm", "bát", "tràng"]
     assert set(source["commune_keys"]) == {"00577", "bat trang", "bat trang, gia lam"}
     assert source["suggest"].startswith("Làng gốm Bát Tràng")
     assert elastic.doc_id("site", 7) == "site-7"
 
 
 def test_text_query_body():
-    body = elastic.build_search(SearchQuery(q="nước mắm ocop")).to_dict()
+    body = _body("nước mắm ocop")
     function_score = body["query"]["function_score"]
     assert function_score["functions"] == [
         {"field_value_factor": {"field": "boost", "missing": 1.0}}
     ]
     text = json.dumps(function_score["query"], ensure_ascii=False)
-    assert '"fuzziness": "AUTO:4,8"' in text
     assert "title.exact^4" in text and "title.shingle^4" in text
     assert '"match_phrase"' in text
-    assert "nuoc mam moi xa mot san pham" in text  # synonym alternative, folded
+    assert "moi xa mot san pham" in text  # synonym alternative, folded
+    assert "alt_titles.en^3" in text  # English, lightly stemmed
     assert body["track_total_hits"] is True
-    assert body["from"] == 0 and body["size"] == 20
+    # relevance pages come from the re-ordered best RERANK_WINDOW
+    assert body["from"] == 0 and body["size"] == elastic.scoring.RERANK_WINDOW
+    deep = _body("nước mắm", page=6)
+    assert deep["from"] == 100 and deep["size"] == 20
+
+
+def _clauses(node, name):
+    """Every `name` clause in a query body."""
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == name:
+                found.append(value)
+            found += _clauses(value, name)
+    elif isinstance(node, list):
+        for item in node:
+            found += _clauses(item, name)
+    return found
+
+
+def test_fuzziness_follows_the_syllable_length():
+    matches = {
+        m["query"]: m
+        for m in _clauses(_body("gom nuoc thuongmai"), "multi_match")
+        if m.get("type") != "phrase_prefix"
+    }
+    assert "fuzziness" not in matches["gom"]  # 3 letters: the analysis corrects, not ES
+    assert matches["nuoc"]["fuzziness"] == "1"
+    assert matches["thuongmai"]["fuzziness"] == "2"  # the last word: also as a prefix
+
+
+def test_telex_and_places_and_intents_in_the_query():
+    body = _body("nuowcs mawm")
+    queries = {m["query"] for m in _clauses(body, "multi_match")}
+    assert {"nuowcs", "nuoc", "mam"} <= queries  # the token as typed, and its decoding
+    exact = [m for m in _clauses(body, "multi_match") if m.get("type") == "phrase"]
+    assert any(m["query"] == "nước" for m in exact)  # the decoded reading's tones
+    body = _body("gom bat trang")
+    places = _clauses(body, "own_places")
+    assert {"value": "bat trang", "boost": elastic.OWN_PLACE_BOOST} in places
+    tags = _clauses(_body("quà tết"), "tags")
+    assert tags and tags[0]["value"] == "zti05"
+
+
+def test_readings_are_or_of_ands_and_relaxed_is_any_span():
+    analyzed = analyze("gom bat trang", LEXICON, RULES)
+    strict = elastic.text_query(analyzed).to_dict()
+    readings = strict["bool"]["must"][0]["bool"]["should"]
+    assert len(readings) == len(analyzed.readings) == 2
+    assert all("must" in r["bool"] for r in readings)
+    relaxed = elastic.text_query(analyzed, relaxed=True).to_dict()
+    assert relaxed["bool"]["must"][0]["bool"]["minimum_should_match"] == 1
+
+
+def test_question_words_only_add_score():
+    body = elastic.text_query(analyze("mua gom o dau", LEXICON, RULES)).to_dict()
+    must = json.dumps(body["bool"]["must"], ensure_ascii=False)
+    assert '"gom"' in must and '"mua"' not in must and '"dau"' not in must
+    assert '"mua"' in json.dumps(body["bool"]["should"])
 
 
 def test_browse_has_no_text_query_and_sorts_by_boost():
@@ -130,6 +222,11 @@ def test_suggest_body():
     assert match["type"] == "bool_prefix"
     assert match["fields"] == ["suggest", "suggest._2gram", "suggest._3gram"]
     assert body["size"] == 8
+    analyzed = analyze("gooms ba", LEXICON, RULES, suggest=True)
+    body = elastic.build_suggest("gooms ba", analyzed=analyzed).to_dict()
+    assert body["size"] == elastic.SUGGEST_CANDIDATES  # re-ordered, then cut to 8
+    assert "rank_data" in body["_source"]
+    assert '"gom"' in json.dumps(body["query"])  # the decoded word, in the titles
 
 
 def test_facet_rows_from_aggregations():
