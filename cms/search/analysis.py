@@ -62,7 +62,8 @@ WEIGHTS = {
 
 #: Question and shopping words, as typed with their accents (normalised, space-separated).
 STOP_PHRASES = frozenset(
-    """
+    p.strip()
+    for p in """
     ở đâu|ở chỗ nào|chỗ nào|nơi nào|ở|đâu|tại|chỗ|nơi|giá|giá bao nhiêu|bao nhiêu|bao nhiêu tiền|
     mấy tiền|tiền|giá bán|giá vé|giá cả|mua|bán|có bán|có|không|nào|tìm|tìm mua|cần|cần mua|
     muốn|muốn mua|đặt|đặt mua|mua online|cho|tôi|mình|xem|cho tôi xem|địa chỉ|đường đi|
@@ -70,15 +71,18 @@ STOP_PHRASES = frozenset(
     where|to|buy|price|prices|of|how|much|is|the|a|an|for|in|at|and|with|cheap|best|shop|near|
     me|online|what|which|find
     """.replace("\n", "").split("|")
+    if p.strip()
 )
 #: Those that are unambiguous without accents too (the query typed in plain letters).
 PLAIN_STOP_PHRASES = frozenset(
-    """
+    p.strip()
+    for p in """
     o dau|o cho nao|cho nao|noi nao|gia bao nhieu|bao nhieu|bao nhieu tien|may tien|gia ban|
     gia ve|gia ca|mua|co ban|khong|tim mua|can mua|muon mua|dat mua|mua online|cho toi xem|
     dia chi|duong di|nhe|where|to|buy|price|prices|of|how|much|is|the|a|an|for|in|at|and|with|
     cheap|best|shop|near|me|online|what|which|find
     """.replace("\n", "").split("|")
+    if p.strip()
 )
 _STOP_LONGEST = max(len(p.split()) for p in STOP_PHRASES | PLAIN_STOP_PHRASES)
 

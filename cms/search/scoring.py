@@ -9,7 +9,7 @@ match tiers for broad queries); this module re-orders the best `RERANK_WINDOW` o
 * quality: the word as typed 1; for a word typed with accents, a different tone 0.5, a different
   vowel mark 0.4, both 0.3 — so the reading typed wins over what only folds alike, even when the
   folded one is in a title (title bonus 0.5, other names 0.4, own place 0.4, commune place 0.15,
-  body 0.1); a prefix 0.4; tags 1 with no bonus;
+  body 0.1); a prefix 0.4; a tag (the kind of object an intent asks for) 1 + 0.5;
 * a reading scores the sum of its spans (a span counts once per token it covers) and needs
   every span; a document scores its best reading, plus a little for optional words found, for
   neighbouring query words next to each other in its title, and for the share of its title the
@@ -30,6 +30,7 @@ MAX_BODY_WORDS = 400
 
 FIELD_BONUS = {"title": 0.5, "alt": 0.4, "body": 0.1}
 OWN_PLACE_BONUS = 0.4
+TAG_BONUS = 0.5
 PLACE_BONUS = 0.15
 PREFIX_QUALITY = 0.4
 ACCENT_PREFIX_QUALITY = 0.25
@@ -76,12 +77,13 @@ class _Field:
 class DocText:
     """A document's rank data, parsed once per rerank."""
 
-    __slots__ = ("fields", "own_places", "places", "tags", "title")
+    __slots__ = ("all_words", "fields", "own_places", "places", "tags", "title")
 
     def __init__(self, data: dict):
         self.title = _Field(data.get("t") or [], FIELD_BONUS["title"])
         alts = [_Field(a, FIELD_BONUS["alt"]) for a in data.get("a") or []]
         self.fields = [self.title, *alts, _Field(data.get("b") or [], FIELD_BONUS["body"])]
+        self.all_words = set().union(*(f.words for f in self.fields))
         self.own_places = set(data.get("o") or [])
         self.places = set(data.get("p") or [])
         self.tags = set(data.get("g") or [])
@@ -89,8 +91,15 @@ class DocText:
     @classmethod
     def parse(cls, raw) -> DocText:
         if isinstance(raw, str):
-            raw = json.loads(raw) if raw else {}
+            return _parse_cached(raw)
         return cls(raw or {})
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_cached(raw: str) -> DocText:
+    """Parsed rank data by its text (the same text parses alike): popular documents are not
+    parsed again on every query. A changed document has a new text, hence a new entry."""
+    return DocText(json.loads(raw) if raw else {})
 
 
 def _word_quality(term: Term, field: _Field, word: str) -> float:
@@ -128,8 +137,8 @@ def _phrase_quality(term: Term, field: _Field) -> float:
 
 
 def term_value(term: Term, doc: DocText) -> float:
-    if term.field == "tag":
-        return term.weight if term.words[0] in doc.tags else 0.0
+    if term.field == "tag":  # the object is of the kind asked for: as good as a title word
+        return term.weight * (1.0 + TAG_BONUS) if term.words[0] in doc.tags else 0.0
     if term.field == "place":
         run = " ".join(term.words)
         if run in doc.own_places:
@@ -137,8 +146,10 @@ def term_value(term: Term, doc: DocText) -> float:
         if run in doc.places:
             return term.weight * (1.0 + PLACE_BONUS)
         return 0.0
-    best = 0.0
     single = len(term.words) == 1
+    if not term.prefix and any(w not in doc.all_words for w in term.words):
+        return 0.0  # the usual case: the document does not hold this alternative at all
+    best = 0.0
     for field in doc.fields:
         quality = (
             _word_quality(term, field, term.words[0]) if single else _phrase_quality(term, field)
@@ -152,60 +163,93 @@ def span_value(span: Span, doc: DocText) -> float:
     return max((term_value(t, doc) for t in span.terms), default=0.0) * span.size
 
 
+class Scorer:
+    """What `score` needs from a query, worked out once per query (not once per document)."""
+
+    def __init__(self, analyzed: AnalyzedQuery):
+        self.readings = analyzed.readings
+        self.optional = analyzed.optional
+        self.neighbours: list[list[Term]] = []
+        for span in analyzed.readings[0] if analyzed.readings else ():
+            terms = [t for t in span.terms if t.field == "text" and len(t.words) == 1]
+            self.neighbours.append(sorted(terms, key=lambda t: -t.weight)[:6])
+        self.pairs = list(zip(self.neighbours, self.neighbours[1:], strict=False))
+        # folded word → [(weight, accented forms or None)] of the text terms holding it
+        self.cover: dict[str, list[tuple[float, tuple[str, ...] | None]]] = {}
+        for span in analyzed.spans():
+            for term in span.terms:
+                if term.field != "text":
+                    continue
+                for i, word in enumerate(term.words):
+                    exact = (term.exact[i],) if term.exact else None
+                    self.cover.setdefault(word, []).append((term.weight, exact))
+
+    def __call__(self, doc: DocText, boost: float = 1.0) -> float:
+        cache: dict[int, float] = {}
+
+        def value(span: Span) -> float:
+            key = id(span)
+            if key not in cache:
+                cache[key] = span_value(span, doc)
+            return cache[key]
+
+        best = None
+        partial = 0.0
+        for reading in self.readings:
+            values = [value(span) for span in reading]
+            total = sum(values)
+            if all(values):
+                best = total if best is None else max(best, total)
+            else:
+                partial = max(partial, total)
+        total = best if best is not None else PARTIAL_SHARE * partial
+        total += OPTIONAL_SHARE * sum(value(span) for span in self.optional)
+        total += self.title_bonus(doc)
+        return total * (1.0 + BOOST_SHARE * max(0.0, boost - 1.0))
+
+    def title_bonus(self, doc: DocText) -> float:
+        """Neighbouring query words side by side in the title, and the share of the title the
+        query covers with full-quality matches — each as much as the term that found it
+        weighs."""
+        title = doc.title
+        if not title.folded:
+            return 0.0
+        bonus = 0.0
+        joined = title.joined
+        for left, right in self.pairs:
+            best = 0.0
+            for a in left:
+                for b in right:
+                    weight = min(a.weight, b.weight)
+                    if weight <= best:
+                        continue
+                    if f" {a.words[0]} {b.words[0]} " in joined or (
+                        # a translation may come in the other order: "lotus tea" is "trà sen"
+                        "synonym" in (a.kind, b.kind) and f" {b.words[0]} {a.words[0]} " in joined
+                    ):
+                        best = weight
+            bonus += ADJACENT_BONUS * best
+        covered = 0.0
+        for exact, folded in zip(title.exact, title.folded, strict=True):
+            options = self.cover.get(folded)
+            if options:
+                covered += max(
+                    (
+                        weight
+                        for weight, forms in options
+                        if forms is None or tone_distance(forms[0], exact) == 0.0
+                    ),
+                    default=0.0,
+                )
+        return bonus + COVERAGE_BONUS * covered / len(title.folded)
+
+
 def score(analyzed: AnalyzedQuery, doc: DocText, boost: float = 1.0) -> float:
-    cache: dict[int, float] = {}
-
-    def value(span: Span) -> float:
-        key = id(span)
-        if key not in cache:
-            cache[key] = span_value(span, doc)
-        return cache[key]
-
-    best = None
-    partial = 0.0
-    for reading in analyzed.readings:
-        values = [value(span) for span in reading]
-        total = sum(values)
-        if all(values):
-            best = total if best is None else max(best, total)
-        else:
-            partial = max(partial, total)
-    total = best if best is not None else PARTIAL_SHARE * partial
-    total += OPTIONAL_SHARE * sum(value(span) for span in analyzed.optional)
-    total += _title_bonus(analyzed, doc)
-    return total * (1.0 + BOOST_SHARE * max(0.0, boost - 1.0))
+    return Scorer(analyzed)(doc, boost)
 
 
 def _title_bonus(analyzed: AnalyzedQuery, doc: DocText) -> float:
-    """Neighbouring query words side by side in the title, and the share of the title the
-    query covers with full-quality matches — each as much as the term that found it weighs."""
-    title = doc.title
-    if not title.folded:
-        return 0.0
-    words: list[list[Term]] = []
-    for span in analyzed.readings[0] if analyzed.readings else ():
-        terms = [t for t in span.terms if t.field == "text" and len(t.words) == 1]
-        words.append(sorted(terms, key=lambda t: -t.weight)[:6])
-    bonus = 0.0
-    for left, right in zip(words, words[1:], strict=False):
-        bonus += ADJACENT_BONUS * max(
-            (
-                min(a.weight, b.weight)
-                for a in left
-                for b in right
-                if f" {a.words[0]} {b.words[0]} " in title.joined
-                # a translation may come in the other order: "lotus tea" is "trà sen"
-                or (
-                    "synonym" in (a.kind, b.kind) and f" {b.words[0]} {a.words[0]} " in title.joined
-                )
-            ),
-            default=0.0,
-        )
-    terms = [t for span in analyzed.spans() for t in span.terms if t.field == "text"]
-    covered = 0.0
-    for exact, folded in zip(title.exact, title.folded, strict=True):
-        covered += max((t.weight for t in terms if _covers(t, exact, folded)), default=0.0)
-    return bonus + COVERAGE_BONUS * covered / len(title.folded)
+    return Scorer(analyzed).title_bonus(doc)
 
 
 def _covers(term: Term, exact: str, folded: str) -> bool:
@@ -223,9 +267,10 @@ def _covers(term: Term, exact: str, folded: str) -> bool:
 def rerank(analyzed: AnalyzedQuery, rows) -> list[tuple[int, float]]:
     """`rows`: (key, rank data, boost, engine score) in the engine's order. Returns (key, score)
     best first; ties keep the engine's order."""
+    scorer = Scorer(analyzed)
     scored = []
     for position, (key, data, boost, _engine_score) in enumerate(rows):
         doc = DocText.parse(data)
-        scored.append((score(analyzed, doc, boost or 1.0), -position, key))
+        scored.append((scorer(doc, boost or 1.0), -position, key))
     scored.sort(reverse=True)
     return [(key, value) for value, _position, key in scored]

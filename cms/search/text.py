@@ -403,13 +403,15 @@ def match_spans(
     if prefer_exact:  # a term found as typed is not also matched loosely ("dong" ≠ "song")
         present = {word.group() for word in words}
         terms = [(term, 0 if term in present else budget) for term, budget in terms]
+    exact = {term for term, budget in terms if not budget}
+    fuzzy = [(term, budget) for term, budget in terms if budget]
     verdicts: dict[str, bool] = {}  # words repeat; each is compared with the query once
     spans = []
     for found in words:
         word = found.group()
         matched = verdicts.get(word)
         if matched is None:
-            matched = verdicts[word] = _query_matches(word, terms)
+            matched = verdicts[word] = word in exact or _query_matches(word, fuzzy)
         if not matched:
             continue
         start = origin[found.start()]

@@ -10,47 +10,19 @@ price filters) and `count_facets` adds each group to a facet value when the grou
 
 from __future__ import annotations
 
-import copy
-import threading
-from collections import OrderedDict
-
-from django.utils import translation
-
 from ..query import PRICE_BUCKETS, SearchQuery, commune_key
+from .cache import LocalCache
 
 FACET_CACHE_SIZE = 256
 
 
-class FacetCache:
+class FacetCache(LocalCache):
     """Facet counts depend only on the index version, the match and the filters: keep the last
     few hundred per process (like Elasticsearch's shard request cache), so browsing and
     refining do not rescan the matches. Labels are in the UI language: part of the key."""
 
     def __init__(self, size: int = FACET_CACHE_SIZE):
-        self.size = size
-        self._lock = threading.Lock()
-        self._items: OrderedDict = OrderedDict()
-
-    def get_or_compute(self, key: tuple, compute):
-        if not self.size:
-            return compute()
-        key = (translation.get_language() or "", *key)
-        with self._lock:
-            hit = self._items.get(key)
-            if hit is not None:
-                self._items.move_to_end(key)
-        if hit is None:
-            hit = compute()
-            with self._lock:
-                self._items[key] = hit
-                while len(self._items) > self.size:
-                    self._items.popitem(last=False)
-        facets, total = hit
-        return copy.deepcopy(facets), total
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
+        super().__init__(size)
 
 
 def price_bucket_sql(column: str = "d.price") -> str:

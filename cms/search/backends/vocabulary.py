@@ -57,10 +57,15 @@ def bump_rules_version() -> None:
 
 
 def versions() -> tuple[int, int]:
-    """(index version, rules version) in one query."""
-    found = dict(
-        IndexState.objects.filter(key__in=(INDEX_KEY, RULES_KEY)).values_list("key", "version")
-    )
+    """(index version, rules version) in one query (a plain cursor: read on every search)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT key, version FROM {IndexState._meta.db_table} WHERE key IN (%s, %s)",
+            [INDEX_KEY, RULES_KEY],
+        )
+        found = dict(cursor.fetchall())
     return found.get(INDEX_KEY) or 0, found.get(RULES_KEY) or 0
 
 

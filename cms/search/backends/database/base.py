@@ -32,6 +32,7 @@ from ...models import IndexedDocument, IndexState, SearchTerm
 from ...query import Hit, SearchQuery, SearchResult
 from ...text import highlight, snippet
 from .. import vocabulary
+from ..cache import LocalCache
 from ..common import PreparedDocument
 from ..common import vocabulary as document_vocabulary
 from ..facets import FacetCache, count_facets, price_bucket_sql
@@ -46,6 +47,9 @@ BROAD_MATCHES = 1000
 RANK_WINDOW = 500
 #: The best this many candidates are re-ordered in Python (scoring.RERANK_WINDOW).
 RERANK_WINDOW = scoring.RERANK_WINDOW
+#: Answers (a page of hits and its facets, a list of suggestions) kept per process, keyed with
+#: the index and rules versions: popular queries and the prefixes everyone types repeat.
+RESULT_CACHE_SIZE = 256
 
 UPDATE_FIELDS = [
     "title",
@@ -136,6 +140,7 @@ class DatabaseEngine:
 
     def __init__(self):
         self.facet_cache = FacetCache()
+        self.result_cache = LocalCache(RESULT_CACHE_SIZE)
 
     @property
     def dialect(self) -> Dialect:
@@ -227,8 +232,17 @@ class DatabaseEngine:
         }
 
     # --- reading ------------------------------------------------------------------------
+    def _tuning(self) -> tuple:
+        return (BROAD_MATCHES, RANK_WINDOW, RERANK_WINDOW, connection.vendor)
+
     def search(self, query: SearchQuery, type_labels: dict[str, str]) -> SearchResult:
-        versions = vocabulary.versions()  # one read per search: vocabulary, rules, facet cache
+        versions = vocabulary.versions()  # one read per search: vocabulary, rules, caches
+        key = ("search", versions, self._tuning(), query, tuple(sorted(type_labels.items())))
+        return self.result_cache.get_or_compute(
+            key, lambda: self._search(query, type_labels, versions)
+        )
+
+    def _search(self, query: SearchQuery, type_labels: dict[str, str], versions) -> SearchResult:
         analyzed = vocabulary.analyze_query(query.q, version=versions)
         dialect = self.dialect
         filters = build_filters(query)
@@ -389,6 +403,10 @@ class DatabaseEngine:
 
     def suggest(self, q: str, limit: int = SUGGEST_LIMIT) -> list[dict]:
         versions = vocabulary.versions()
+        key = ("suggest", versions, self._tuning(), q, limit)
+        return self.result_cache.get_or_compute(key, lambda: self._suggest(q, limit, versions))
+
+    def _suggest(self, q: str, limit: int, versions) -> list[dict]:
         dialect = self.dialect
         rows = []
         for typos in (False, True):
