@@ -261,6 +261,13 @@ LOGGING = {
     "formatters": {"redact": {"()": "cms.logsafe.RedactingFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "redact"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Never at DEBUG, whatever LOG_LEVEL says: Django's template engine then logs every failed
+    # variable lookup with the whole template context (an order's phone and address), and the
+    # database backend every SQL statement with its parameters.
+    "loggers": {
+        "django.template": {"level": "INFO"},
+        "django.db.backends": {"level": "INFO"},
+    },
 }
 
 # Shop (issue 4): payments and limits. With no STRIPE_SECRET_KEY card payment is unavailable and
