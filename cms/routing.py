@@ -37,7 +37,11 @@ def _remember(url_path: str, value: tuple[int, int]) -> None:
 
 
 def _specific(pk: int, content_type_id: int, url_path: str):
-    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    try:
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+    except ContentType.DoesNotExist:  # remembered before the database was rebuilt
+        _SEEN.pop(url_path, None)
+        return None
     if model is None:
         return None
     queryset = model.objects.filter(pk=pk, url_path=url_path).order_by()  # one row: no sort
