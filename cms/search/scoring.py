@@ -25,7 +25,7 @@ from .analysis import AnalyzedQuery, Span, Term
 from .text import fold, tokens
 from .vietnamese import tone_distance
 
-RERANK_WINDOW = 100
+RERANK_WINDOW = 60
 MAX_BODY_WORDS = 400
 
 FIELD_BONUS = {"title": 0.5, "alt": 0.4, "body": 0.1}

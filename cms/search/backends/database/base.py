@@ -23,6 +23,8 @@ then boost, then newest, and are re-ordered like any other.
 
 from __future__ import annotations
 
+import os
+
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -49,7 +51,8 @@ RANK_WINDOW = 500
 RERANK_WINDOW = scoring.RERANK_WINDOW
 #: Answers (a page of hits and its facets, a list of suggestions) kept per process, keyed with
 #: the index and rules versions: popular queries and the prefixes everyone types repeat.
-RESULT_CACHE_SIZE = 256
+#: SEARCH_RESULT_CACHE_SIZE=0 in the environment turns it off (the bench measures both).
+RESULT_CACHE_SIZE = int(os.environ.get("SEARCH_RESULT_CACHE_SIZE", "256"))
 
 UPDATE_FIELDS = [
     "title",
