@@ -94,6 +94,23 @@ def check_image_upload(upload) -> tuple[str, int, int]:
     return ALLOWED_FORMATS[image_format], width, height
 
 
+def check_photos(photos, limit: int) -> tuple[list[str], list[str]]:
+    """Buyers' photos (returns, reviews): at most `limit`, each passing `check_image_upload`.
+    Returns (content types in the order given, problems in Vietnamese)."""
+    from django.utils.translation import gettext
+
+    problems = []
+    if len(photos) > limit:
+        problems.append(gettext("Tối đa %(n)s ảnh.") % {"n": limit})
+    types = []
+    for photo in photos:
+        try:
+            types.append(f"image/{check_image_upload(photo)[0].lower()}")
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+    return types, problems
+
+
 def _png_end(data: bytes) -> int | None:
     position = 8
     while position + 12 <= len(data):

@@ -543,9 +543,14 @@ def private_storage():
     return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
 
 
-def _return_photo_path(instance, filename):
+def _private_photo_path(folder: str, filename: str) -> str:
+    """A random, unguessable name in `folder` of the private storage, keeping the extension."""
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
-    return f"returns/{instance.request.order.reference}/{secrets.token_hex(8)}.{ext[:5]}"
+    return f"{folder}/{secrets.token_hex(8)}.{ext[:5]}"
+
+
+def _return_photo_path(instance, filename):
+    return _private_photo_path(f"returns/{instance.request.order.reference}", filename)
 
 
 class ReturnRequest(models.Model):
@@ -658,8 +663,7 @@ class ReturnEvent(models.Model):
 
 
 def _review_photo_path(instance, filename):
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
-    return f"reviews/{instance.review.product_id}/{secrets.token_hex(8)}.{ext[:5]}"
+    return _private_photo_path(f"reviews/{instance.review.product_id}", filename)
 
 
 class Review(models.Model):

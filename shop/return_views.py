@@ -117,9 +117,11 @@ def request_return(request, reference, part):
     )
 
 
-def _photo_response(photo: ReturnPhoto):
+def photo_response(photo, cache_control: str = "private, no-store"):
+    """A buyer's photo (return or review) from the private storage, shown inline, never
+    sniffed into anything but the image type it was checked as."""
     response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
-    response["Cache-Control"] = "private, no-store"
+    response["Cache-Control"] = cache_control
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Disposition"] = "inline"
     return response
@@ -131,7 +133,7 @@ def return_photo(request, reference, photo):
     found = ReturnPhoto.objects.filter(pk=photo, request__order=order).first()
     if found is None:
         raise Http404
-    return _photo_response(found)
+    return photo_response(found)
 
 
 # --- admin ---------------------------------------------------------------------------------
@@ -144,7 +146,7 @@ class AdminPhotoView(View):
         found = ReturnPhoto.objects.select_related("request__shipment").filter(pk=photo).first()
         if found is None or returns.role_of(request.user, found.request) is None:
             raise Http404
-        return _photo_response(found)
+        return photo_response(found)
 
 
 # The admin form's buttons: the producer's answers, and the officers' decisions.

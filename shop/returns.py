@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
@@ -32,7 +31,7 @@ from cms.logsafe import describe
 from cms.templatetags.cms_tags import vnd
 from products.purchasable import producer_contacts, return_days
 from products.stock import restock
-from products.uploads import check_image_upload
+from products.uploads import check_photos
 
 from . import ledger
 from .models import (
@@ -140,14 +139,8 @@ def open_request(
     if len(" ".join(details.split())) < 10:
         problems.append(_("Mô tả vấn đề (ít nhất 10 ký tự) để người bán hiểu và xử lý nhanh."))
     photos = list(photos)
-    if len(photos) > settings.SHOP_RETURN_MAX_PHOTOS:
-        problems.append(_("Tối đa %(n)s ảnh.") % {"n": settings.SHOP_RETURN_MAX_PHOTOS})
-    kinds = []
-    for photo in photos:
-        try:
-            kinds.append(check_image_upload(photo)[0])
-        except ValidationError as exc:
-            problems.extend(exc.messages)
+    kinds, photo_problems = check_photos(photos, settings.SHOP_RETURN_MAX_PHOTOS)
+    problems.extend(photo_problems)
     if problems:
         raise ReturnError(problems)
     with transaction.atomic():
@@ -164,9 +157,7 @@ def open_request(
             for pk, q in chosen.items()
         )
         for photo, kind in zip(photos, kinds, strict=True):
-            ReturnPhoto.objects.create(
-                request=request, file=photo, content_type=f"image/{kind.lower()}"
-            )
+            ReturnPhoto.objects.create(request=request, file=photo, content_type=kind)
         _event(request, BUYER, "opened", user=user, note=request.get_reason_display())
         transaction.on_commit(lambda: notify(request.pk, "opened"))
     return request

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import format_lazy
@@ -18,6 +18,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from . import reviews
 from .models import Review, ReviewPhoto
 from .permissions import is_officer, producer_ids_for
+from .return_views import photo_response
 from .views import _get_order, order_page
 
 STAR_CHOICES = [(n, format_lazy(gettext_lazy("{n} sao"), n=n)) for n in range(5, 0, -1)]
@@ -106,21 +107,12 @@ def product_reviews(request, product):
     )
 
 
-def _photo_response(photo: ReviewPhoto):
-    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Disposition"] = "inline"
-    return response
-
-
 def review_photo(request, photo):
     """A photo of a published review (public, cacheable)."""
     found = ReviewPhoto.objects.filter(pk=photo, review__status=Review.Status.PUBLISHED).first()
     if found is None:
         raise Http404
-    response = _photo_response(found)
-    response["Cache-Control"] = "public, max-age=3600"
-    return response
+    return photo_response(found, "public, max-age=3600")
 
 
 # --- admin ---------------------------------------------------------------------------------
@@ -141,9 +133,7 @@ class AdminReviewPhotoView(View):
         found = ReviewPhoto.objects.filter(pk=photo, review__in=_scope(request.user)).first()
         if found is None:
             raise Http404
-        response = _photo_response(found)
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return photo_response(found)
 
 
 class ReviewListView(WagtailAdminTemplateMixin, TemplateView):

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count
@@ -27,7 +26,7 @@ from cms.cache import purge_on_commit
 from cms.logsafe import describe
 from products.purchasable import producer_contacts, product_ids
 from products.ratings import set_counts
-from products.uploads import check_image_upload
+from products.uploads import check_photos
 
 from .models import Order, OrderLine, OrderShipment, Review, ReviewPhoto
 from .permissions import is_officer, producer_ids_for
@@ -122,14 +121,8 @@ def submit(
     elif len(text) > 2000:
         problems.append(_("Nhận xét tối đa 2.000 ký tự."))
     photos = list(photos)
-    if len(photos) > settings.SHOP_REVIEW_MAX_PHOTOS:
-        problems.append(_("Tối đa %(n)s ảnh.") % {"n": settings.SHOP_REVIEW_MAX_PHOTOS})
-    kinds = []
-    for photo in photos:
-        try:
-            kinds.append(check_image_upload(photo)[0])
-        except ValidationError as exc:
-            problems.extend(exc.messages)
+    kinds, photo_problems = check_photos(photos, settings.SHOP_REVIEW_MAX_PHOTOS)
+    problems.extend(photo_problems)
     if problems:
         raise ReviewError(problems)
     author = " ".join(author_name.split())[:60] or default_author(order)
@@ -145,9 +138,7 @@ def submit(
             language=(translation.get_language() or settings.LANGUAGE_CODE)[:10],
         )
         for photo, kind in zip(photos, kinds, strict=True):
-            ReviewPhoto.objects.create(
-                review=review, file=photo, content_type=f"image/{kind.lower()}"
-            )
+            ReviewPhoto.objects.create(review=review, file=photo, content_type=kind)
     return review
 
 
