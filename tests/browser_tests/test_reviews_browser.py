@@ -49,6 +49,9 @@ def test_phone_buyer_reviews_and_the_product_page_shows_it(browser_page, demo_pa
     page.set_viewport_size({"width": 390, "height": 844})
     admin_login(page, producer.username, "mat-khau-dai-123")
     page.goto("/admin/shop/danh-gia/")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the producer's review screen scrolls sideways ({width} px)"
+    page.screenshot(path="/tmp/admin-reviews-390.png", full_page=True)
     page.get_by_label("Trả lời công khai (chỉ một lần)").fill("Cảm ơn anh đã ủng hộ hợp tác xã!")
     page.get_by_role("button", name="Gửi trả lời").click()
     page.wait_for_selector("text=Đã gửi trả lời")
