@@ -56,3 +56,25 @@ def photo_file(path, size=(64, 48), colour=(180, 60, 30)):
     Image.new("RGB", size, colour).save(buffer, "JPEG")
     path.write_bytes(buffer.getvalue())
     return path
+
+
+def wait_until(page, expression: str, timeout: float = 15.0) -> None:
+    """Wait until a JavaScript expression is truthy in the page. Playwright's own
+    `wait_for_function` polls with eval(), which the site's CSP (no 'unsafe-eval') refuses
+    whenever the condition is not already true; `evaluate` is not subject to it."""
+    import time
+
+    from playwright.sync_api import Error
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if page.evaluate(expression):
+                return
+        except Error as error:  # a navigation (e.g. a form that reloads) replaced the page
+            if "context was destroyed" not in str(error) and "navigat" not in str(error):
+                raise
+            page.wait_for_load_state()
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(100)

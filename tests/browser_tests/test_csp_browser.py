@@ -6,7 +6,7 @@ cart script and the search box run in Chromium with no CSP violation reported â€
 
 import pytest
 
-from tests.browser import requires_chromium, seed_live_demo
+from tests.browser import requires_chromium, seed_live_demo, wait_until
 
 from .test_tours_browser import tour_page  # noqa: F401 (fixture: WebGL Chromium, local tiles)
 
@@ -46,7 +46,7 @@ def test_no_csp_violation_on_map_tour_and_shop_pages(tour_page, demo_password): 
 
     tour = VirtualTourPage.objects.live().first()
     page.goto(tour.url)
-    page.wait_for_function("document.querySelector('[data-tour]').dataset.viewer")
+    wait_until(page, "document.querySelector('[data-tour]').dataset.viewer")
     page.wait_for_timeout(500)
     assert page.evaluate("window.__csp") == []
 
@@ -67,5 +67,5 @@ def test_no_csp_violation_on_map_tour_and_shop_pages(tour_page, demo_password): 
         "() => { const s = document.createElement('script'); s.textContent = 'window.__ran = 1';"
         " document.head.appendChild(s); }"
     )
-    page.wait_for_function("window.__csp.length > 0")
+    wait_until(page, "window.__csp.length > 0")
     assert page.evaluate("window.__ran") is None

@@ -9,7 +9,7 @@ import requests
 
 from products.reference import Commune
 from shop.models import Order, ProducerShipping
-from tests.browser import admin_login, requires_chromium
+from tests.browser import admin_login, requires_chromium, wait_until
 from tests.shop.conftest import in_stock_skus, seed_after_flush
 from tests.shop.fake_ghtk import HOOK, serve
 from tests.shop.test_admin import make_user
@@ -43,8 +43,8 @@ def test_phone_buyer_outside_hanoi_to_delivered(browser_page, demo_password, ght
     estimate = page.locator("[data-estimate-text]")
     assert "đến Hà Nội" in estimate.inner_text()
     page.select_option("#giao-den", label="Đà Nẵng")
-    page.wait_for_function(
-        "document.querySelector('[data-estimate-text]').textContent.includes('Đà Nẵng')"
+    wait_until(
+        page, "document.querySelector('[data-estimate-text]').textContent.includes('Đà Nẵng')"
     )
     row = page.locator("table.variants tr", has=page.locator(f"input[value='{a.sku}']"))
     row.get_by_role("button", name="Thêm vào giỏ").click()
@@ -54,9 +54,10 @@ def test_phone_buyer_outside_hanoi_to_delivered(browser_page, demo_password, ght
     page.get_by_label("Họ tên người nhận").fill("Lê Văn Cường")
     page.get_by_label("Số điện thoại").fill("0905 123 456")
     page.select_option("#id_province", label="Đà Nẵng")  # the commune list follows (reload)
-    page.wait_for_function(
+    wait_until(
+        page,
         "[...document.querySelectorAll('#id_commune option')]"
-        ".some(o => o.text.includes('Hải Châu'))"
+        ".some(o => o.text.includes('Hải Châu'))",
     )
     page.get_by_label("Tìm xã/phường").fill("hai chau")
     option = page.get_by_role("option", name=re.compile("Phường Hải Châu, Đà Nẵng"))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.browser import CHROMIUM, LAUNCH_ARGS, requires_chromium, seed_live_demo
+from tests.browser import CHROMIUM, LAUNCH_ARGS, requires_chromium, seed_live_demo, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), requires_chromium]
 
@@ -69,7 +69,7 @@ def test_visitor_tours_bat_trang_and_finds_sites_on_the_map(tour_page, demo_pass
     page.get_by_role("link", name=tour.title).click()
     page.wait_for_url(f"**{tour.url}")
     root = page.locator("[data-tour]")
-    page.wait_for_function("document.querySelector('[data-tour]').dataset.viewer")
+    wait_until(page, "document.querySelector('[data-tour]').dataset.viewer")
     mode = root.get_attribute("data-viewer")
     assert root.get_attribute("data-current-scene") in (None, "cong-lang")
 
@@ -78,9 +78,7 @@ def test_visitor_tours_bat_trang_and_finds_sites_on_the_map(tour_page, demo_pass
     link = scenes.locator("a[data-scene='lo-gom']")
     link.focus()
     page.keyboard.press("Enter")
-    page.wait_for_function(
-        "document.querySelector('[data-tour]').dataset.currentScene === 'lo-gom'"
-    )
+    wait_until(page, "document.querySelector('[data-tour]').dataset.currentScene === 'lo-gom'")
     assert link.get_attribute("aria-current") == "true"
     assert page.locator("#tour-status").inner_text() == "Đang xem: Lò gốm"
     assert page.locator("[data-scene-panel='lo-gom']").is_visible()
@@ -89,25 +87,19 @@ def test_visitor_tours_bat_trang_and_finds_sites_on_the_map(tour_page, demo_pass
 
     if mode == "pannellum":
         # 2. Through a hotspot rendered by Pannellum in the panorama.
-        page.wait_for_function("window.tourViewer && window.tourViewer.getScene() === 'lo-gom'")
-        page.wait_for_function(
-            "document.querySelector('[data-tour]').dataset.loadedScene === 'lo-gom'"
-        )
+        wait_until(page, "window.tourViewer && window.tourViewer.getScene() === 'lo-gom'")
+        wait_until(page, "document.querySelector('[data-tour]').dataset.loadedScene === 'lo-gom'")
         hotspot = page.locator(".pnlm-hotspot-base.hs-lo-gom-0")  # "Đi tiếp: Chợ gốm"
         hotspot.wait_for(state="visible")
         # Made keyboard-operable by tour.js (Pannellum renders a bare <div>).
         assert hotspot.get_attribute("tabindex") == "0"
         assert hotspot.get_attribute("aria-label") == "Đi tới cảnh: Chợ gốm"
         hotspot.click()
-        page.wait_for_function("window.tourViewer.getScene() === 'cho-gom'")
-        page.wait_for_function(
-            "document.querySelector('[data-tour]').dataset.currentScene === 'cho-gom'"
-        )
+        wait_until(page, "window.tourViewer.getScene() === 'cho-gom'")
+        wait_until(page, "document.querySelector('[data-tour]').dataset.currentScene === 'cho-gom'")
         # Back to the kiln, then follow its product hotspot to the product page.
         page.locator(".tour-scenes a[data-scene='lo-gom']").click()
-        page.wait_for_function(
-            "document.querySelector('[data-tour]').dataset.loadedScene === 'lo-gom'"
-        )
+        wait_until(page, "document.querySelector('[data-tour]').dataset.loadedScene === 'lo-gom'")
         if os.environ.get("TOUR_SCREENSHOT"):
             page.screenshot(path=os.environ["TOUR_SCREENSHOT"], full_page=True)
         product_hotspot = page.locator(".pnlm-hotspot-base.tour-hotspot-product").first
@@ -117,9 +109,7 @@ def test_visitor_tours_bat_trang_and_finds_sites_on_the_map(tour_page, demo_pass
         # No WebGL here: the flat fallback is shown and the list's links do the work.
         assert page.locator("#tour-fallback-img").is_visible()
         page.locator("[data-scene-panel='lo-gom'] a[data-scene='cho-gom']").click()
-        page.wait_for_function(
-            "document.querySelector('[data-tour]').dataset.currentScene === 'cho-gom'"
-        )
+        wait_until(page, "document.querySelector('[data-tour]').dataset.currentScene === 'cho-gom'")
         page.locator(".tour-scenes a[data-scene='lo-gom']").click()
         page.locator("[data-scene-panel='lo-gom']").get_by_role("link", name=product.title).click()
     page.wait_for_url(f"**{product.url}")
@@ -128,7 +118,7 @@ def test_visitor_tours_bat_trang_and_finds_sites_on_the_map(tour_page, demo_pass
 
     # The map shows all 26 tourism sites (clustered markers + the list).
     page.goto("/ban-do/")
-    page.wait_for_function("window.tourMap !== undefined")
+    wait_until(page, "window.tourMap !== undefined")
     assert page.evaluate("window.tourMap.counts.tourism_site") == 26
     assert page.locator("li.place-tourism_site").count() == 26
     # Markers (or clusters) are keyboard-focusable buttons.
@@ -145,7 +135,7 @@ def test_visitor_tours_bat_trang_and_finds_sites_on_the_map(tour_page, demo_pass
     flat = context.new_page()
     try:
         flat.goto(tour.url)
-        flat.wait_for_function("document.querySelector('[data-tour]').dataset.viewer")
+        wait_until(flat, "document.querySelector('[data-tour]').dataset.viewer")
         assert flat.locator("[data-tour]").get_attribute("data-viewer") == "fallback"
         preview = flat.locator("#tour-fallback-img")
         assert preview.is_visible() and not flat.locator("#tour-viewer").is_visible()
@@ -154,9 +144,10 @@ def test_visitor_tours_bat_trang_and_finds_sites_on_the_map(tour_page, demo_pass
         assert flat.locator("#tour-status").inner_text() == "Đang xem: Chợ gốm"
         assert preview.get_attribute("src") != before
         # The new scene's preview loads (waits for the download instead of racing it).
-        flat.wait_for_function(
+        wait_until(
+            flat,
             "(() => { const img = document.getElementById('tour-fallback-img');"
-            " return img.complete && img.naturalWidth > 0; })()"
+            " return img.complete && img.naturalWidth > 0; })()",
         )
     finally:
         context.close()
