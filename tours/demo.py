@@ -104,6 +104,8 @@ TOURS = [
             ("lo-gom", "Lò gốm", "Lò bầu truyền thống và các nghệ nhân đang tạo hình."),
             ("cho-gom", "Chợ gốm", "Hàng trăm gian hàng gốm sứ, bình, bát, ấm chén."),
         ],
+        # Where each scene stands, as offsets (degrees) from the site's point: for the mini-map.
+        "positions": [(0.0, 0.0), (0.0012, 0.0016), (-0.0006, 0.0031)],
     },
     {
         "site": "Làng cổ Đường Lâm",
@@ -116,6 +118,7 @@ TOURS = [
             ("nha-co", "Nhà cổ", "Ngôi nhà gỗ lim ba gian hai chái giữa làng."),
             ("dinh-mong-phu", "Đình Mông Phụ", "Ngôi đình thờ Thành hoàng làng."),
         ],
+        "positions": [(0.0, 0.0), (0.0009, -0.0011), (0.0017, 0.0004)],
     },
     {
         "site": "Điểm du lịch Dương Xá",
@@ -127,6 +130,7 @@ TOURS = [
             ("canh-dong", "Cánh đồng rau", "Những luống rau an toàn theo tiêu chuẩn VietGAP."),
             ("nha-luoi", "Nhà lưới", "Rau thủy canh trong nhà lưới."),
         ],
+        "positions": [(0.0, 0.0), (0.0008, 0.0010)],
     },
 ]
 
@@ -159,7 +163,7 @@ def _site_products(site: TourSitePage):
     return products
 
 
-def _scene(tour: dict, i: int, image, products) -> Scene:
+def _scene(tour: dict, i: int, image, products, site=None) -> Scene:
     key, title, description = tour["scenes"][i]
     scenes = tour["scenes"]
     hotspots = []
@@ -206,7 +210,19 @@ def _scene(tour: dict, i: int, image, products) -> Scene:
         hfov=100.0,
         transcript=f"{title}. {description}",
         hotspots=hotspots,
+        **_position(tour, i, site),
     )
+
+
+def _position(tour: dict, i: int, site) -> dict:
+    offsets = tour.get("positions") or []
+    if site is None or i >= len(offsets) or site.latitude is None:
+        return {}
+    dlat, dlng = offsets[i]
+    return {
+        "latitude": round(site.latitude + dlat, 6),
+        "longitude": round(site.longitude + dlng, 6),
+    }
 
 
 def load_demo_tours(collection, *, build_tiles: bool = True) -> int:
@@ -234,7 +250,7 @@ def load_demo_tours(collection, *, build_tiles: bool = True) -> int:
             intro=tour["intro"],
             auto_rotate=True,
         )
-        page.scenes = [_scene(tour, i, image, products) for i, image in enumerate(images)]
+        page.scenes = [_scene(tour, i, image, products, site) for i, image in enumerate(images)]
         site.add_child(instance=page)
         publish(page)
         made += 1

@@ -304,6 +304,21 @@ class VirtualTourPage(Page):
         return context
 
 
+def position_errors(latitude: float | None, longitude: float | None) -> dict:
+    """Validation errors for an optional map position: both or neither, on the Earth."""
+    if latitude is None and longitude is None:
+        return {}
+    if latitude is None or longitude is None:
+        field = "latitude" if latitude is None else "longitude"
+        return {field: _("Nhập cả vĩ độ và kinh độ, hoặc để trống cả hai.")}
+    errors = {}
+    if not -90 <= latitude <= 90:
+        errors["latitude"] = _("Vĩ độ phải từ -90 đến 90.")
+    if not -180 <= longitude <= 180:
+        errors["longitude"] = _("Kinh độ phải từ -180 đến 180.")
+    return errors
+
+
 def direction_errors(yaw: float, pitch: float) -> dict:
     """Validation errors for a viewing direction in degrees (scene start view or hotspot)."""
     errors = {}
@@ -342,12 +357,20 @@ class Scene(ClusterableModel, Orderable):
         related_name="+",
     )
     transcript = models.TextField(_("lời thuyết minh (văn bản)"), blank=True)
+    latitude = models.FloatField(
+        _("vĩ độ nơi chụp"),
+        null=True,
+        blank=True,
+        help_text=_("Vị trí đứng chụp cảnh, để vẽ sơ đồ nhỏ của chuyến tham quan."),
+    )
+    longitude = models.FloatField(_("kinh độ nơi chụp"), null=True, blank=True)
 
     panels = [
         FieldRowPanel([FieldPanel("title"), FieldPanel("key")]),
         FieldPanel("panorama"),
         FieldPanel("description"),
         FieldRowPanel([FieldPanel("yaw"), FieldPanel("pitch"), FieldPanel("hfov")]),
+        FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
         FieldPanel("narration"),
         FieldPanel("transcript"),
         InlinePanel("hotspots", label=_("Điểm nóng")),
@@ -365,6 +388,7 @@ class Scene(ClusterableModel, Orderable):
         errors = direction_errors(self.yaw, self.pitch)
         if not 30 <= self.hfov <= 120:
             errors["hfov"] = _("Góc nhìn phải từ 30 đến 120 độ.")
+        errors.update(position_errors(self.latitude, self.longitude))
         if errors:
             raise ValidationError(errors)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import plaques, views
 
 app_name = "tours"
 
@@ -26,4 +26,5 @@ urlpatterns = [
         {"name": "tourism-sites.csv"},
         name="sites_csv",
     ),
+    path("du-lich/bien-qr/<int:page_id>/", plaques.plaque_sheet, name="plaques"),
 ]

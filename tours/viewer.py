@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from cms.templatetags.cms_images import parsed_filter
 
@@ -49,8 +50,56 @@ class SceneView:
     thumb_url: str
     narration_url: str = ""
     transcript: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
     hotspots: list[HotspotView] = field(default_factory=list)
     pannellum: dict = field(default_factory=dict)
+
+
+@dataclass
+class MiniMap:
+    """Where each scene was taken, drawn as a small SVG plan (no map tiles: it works offline)."""
+
+    width: int
+    height: int
+    points: list[dict]  # {"key", "title", "number", "x", "y"}
+    paths: list[dict]  # {"x1", "y1", "x2", "y2"}: a "go to scene" hotspot between two scenes
+
+
+MINIMAP_WIDTH, MINIMAP_HEIGHT, MINIMAP_PAD = 240, 150, 22
+
+
+def mini_map(views: list[SceneView]) -> MiniMap | None:
+    """The tour's mini-map, when at least two scenes have a position."""
+    placed = [v for v in views if v.latitude is not None and v.longitude is not None]
+    if len(placed) < 2:
+        return None
+    lat0 = math.radians(sum(v.latitude for v in placed) / len(placed))
+    xs = [v.longitude * math.cos(lat0) for v in placed]
+    ys = [-v.latitude for v in placed]
+    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    inner_w, inner_h = MINIMAP_WIDTH - 2 * MINIMAP_PAD, MINIMAP_HEIGHT - 2 * MINIMAP_PAD
+    scale = min(inner_w / (max(xs) - min(xs) or span), inner_h / (max(ys) - min(ys) or span))
+    off_x = MINIMAP_PAD + (inner_w - (max(xs) - min(xs)) * scale) / 2
+    off_y = MINIMAP_PAD + (inner_h - (max(ys) - min(ys)) * scale) / 2
+    numbers = {v.key: number for number, v in enumerate(views, start=1)}  # as in the scene list
+    points, at = [], {}
+    for view, x, y in zip(placed, xs, ys, strict=True):
+        px = round(off_x + (x - min(xs)) * scale, 1)
+        py = round(off_y + (y - min(ys)) * scale, 1)
+        at[view.key] = (px, py)
+        points.append(
+            {"key": view.key, "title": view.title, "number": numbers[view.key], "x": px, "y": py}
+        )
+    paths, seen = [], set()
+    for view in placed:
+        for hs in view.hotspots:
+            pair = tuple(sorted((view.key, hs.target_scene)))
+            if hs.kind == Hotspot.Kind.SCENE and hs.target_scene in at and pair not in seen:
+                seen.add(pair)
+                (x1, y1), (x2, y2) = at[view.key], at[hs.target_scene]
+                paths.append({"x1": x1, "y1": y1, "x2": x2, "y2": y2})
+    return MiniMap(MINIMAP_WIDTH, MINIMAP_HEIGHT, points, paths)
 
 
 def _media_url(relative: str) -> str:
@@ -101,14 +150,13 @@ def _pannellum_hotspot(view: HotspotView) -> dict:
         "yaw": view.yaw,
         "pitch": view.pitch,
         "text": view.title,
-        "cssClass": f"pnlm-hotspot pnlm-sprite tour-hotspot tour-hotspot-{view.kind} {view.id}",
+        # Our own 44 px icons per kind (tours.css), not Pannellum's 26 px sprite.
+        "cssClass": f"pnlm-hotspot tour-hotspot tour-hotspot-{view.kind} {view.id}",
     }
     if view.kind == Hotspot.Kind.SCENE:
         data.update(type="scene", sceneId=view.target_scene)
-        data["cssClass"] += " pnlm-scene"
     else:
         data["type"] = "info"
-        data["cssClass"] += " pnlm-info"
         if view.kind == Hotspot.Kind.PRODUCT:
             data.update(URL=view.url, attributes={"target": "_self"})
         elif view.text:
@@ -141,6 +189,8 @@ def _scene_view(scene: Scene, titles: dict[str, str], ready: dict | None = None)
         thumb_url=image.get_rendition(parsed_filter(THUMB_RENDITION)).url,
         narration_url=scene.narration.url if scene.narration_id else "",
         transcript=scene.transcript,
+        latitude=scene.latitude,
+        longitude=scene.longitude,
         hotspots=_hotspot_views(scene, titles),
     )
     view.pannellum = {
@@ -199,16 +249,16 @@ def tour_config(
         "showZoomCtrl": True,
         "compass": False,
         "strings": {
-            "loadButtonLabel": "Nhấn để<br>tải ảnh toàn cảnh",
-            "loadingLabel": "Đang tải...",
-            "bylineLabel": "bởi %s",
-            "noPanoramaError": "Không có ảnh toàn cảnh.",
-            "fileAccessError": "Không tải được tệp %s.",
-            "malformedURLError": "Đường dẫn ảnh toàn cảnh không hợp lệ.",
-            "iOS8WebGLError": "Trình duyệt không hỗ trợ WebGL đầy đủ.",
-            "genericWebGLError": "Trình duyệt không hỗ trợ WebGL.",
-            "textureSizeError": "Ảnh quá lớn cho thiết bị này.",
-            "unknownError": "Lỗi không xác định.",
+            "loadButtonLabel": _("Nhấn để<br>tải ảnh toàn cảnh"),
+            "loadingLabel": _("Đang tải..."),
+            "bylineLabel": _("bởi %s"),
+            "noPanoramaError": _("Không có ảnh toàn cảnh."),
+            "fileAccessError": _("Không tải được tệp %s."),
+            "malformedURLError": _("Đường dẫn ảnh toàn cảnh không hợp lệ."),
+            "iOS8WebGLError": _("Trình duyệt không hỗ trợ WebGL đầy đủ."),
+            "genericWebGLError": _("Trình duyệt không hỗ trợ WebGL."),
+            "textureSizeError": _("Ảnh quá lớn cho thiết bị này."),
+            "unknownError": _("Lỗi không xác định."),
         },
     }
     if page.auto_rotate:
@@ -231,5 +281,6 @@ def tour_context(page: VirtualTourPage, request) -> dict:
         "tour_config": config,
         "tour_scenes": views,
         "current_scene": next((v for v in views if v.key == current), None),
+        "tour_minimap": mini_map(views),
         "tour_editor": bool(getattr(request, "is_preview", False)),
     }

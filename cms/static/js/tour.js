@@ -44,8 +44,12 @@
       if (a.getAttribute("data-scene") === key) a.setAttribute("aria-current", "true");
       else a.removeAttribute("aria-current");
     });
-    root.querySelectorAll(".tour-thumbs [data-scene]").forEach(function (a) {
+    root.querySelectorAll(".tour-thumbs [data-scene], .tour-minimap [data-scene]").forEach(function (a) {
       a.classList.toggle("is-current", a.getAttribute("data-scene") === key);
+    });
+    root.querySelectorAll(".tour-minimap [data-scene]").forEach(function (a) {
+      if (a.getAttribute("data-scene") === key) a.setAttribute("aria-current", "true");
+      else a.removeAttribute("aria-current");
     });
     root.querySelectorAll("[data-scene-panel]").forEach(function (panel) {
       panel.hidden = panel.getAttribute("data-scene-panel") !== key;
@@ -87,52 +91,127 @@
     }
   });
 
-  var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-  if (reduceMotion) delete config.default.autoRotate;
+  function media(query) { return !!(window.matchMedia && window.matchMedia(query).matches); }
+  var reduceMotion = media("(prefers-reduced-motion: reduce)");
+  // A phone: touch screen or narrow. No auto-rotate (hotspots would drift under the finger),
+  // and the viewer starts only when tapped, so the page stays responsive while it loads.
+  var phone = media("(pointer: coarse)") || media("(max-width: 700px)");
+  if (reduceMotion || phone) delete config.default.autoRotate;
 
-  if (!window.pannellum || !hasWebGL()) {
+  root.classList.add("tour-js");
+  var startButton = root.querySelector("[data-tour-start]");
+  var gyroButton = root.querySelector("[data-tour-gyro]");
+  var started = false;
+
+  function fallbackMode() {
     root.classList.add("tour-no-webgl");
     root.setAttribute("data-viewer", "fallback");
     viewerEl.hidden = true;
-    return;
+    fallback.hidden = false;
+    if (startButton) startButton.hidden = true;
   }
 
-  viewer = window.pannellum.viewer(viewerEl, config);
-  root.classList.add("tour-has-viewer");
-  root.setAttribute("data-viewer", "pannellum");
-  fallback.hidden = true;
-  root.querySelectorAll("button.tour-look").forEach(function (b) { b.hidden = false; });
-  window.tourViewer = viewer;
+  function loadPannellum(done) {
+    if (window.pannellum) { done(); return; }
+    var script = document.createElement("script");
+    script.src = root.getAttribute("data-pannellum-src");
+    script.onload = done;
+    script.onerror = fallbackMode;
+    document.head.appendChild(script);
+  }
 
-  viewer.on("scenechange", function (key) { updateUi(key, true); });
-  // Pannellum's scene/info hotspots are plain <div>s: make them keyboard buttons too
-  // (product hotspots are already links). Off-screen ones are visibility:hidden, so skipped.
-  function labelHotspots() {
-    var scene = config.scenes[viewer.getScene()] || { hotSpots: [] };
-    scene.hotSpots.forEach(function (hs) {
-      var el = viewerEl.querySelector(".pnlm-hotspot-base." + hs.id);
-      if (!el || el.closest("a") || el.hasAttribute("tabindex")) return;
-      el.setAttribute("tabindex", "0");
-      el.setAttribute("role", "button");
-      var goto = root.getAttribute("data-goto-label") || "{title}";
-      el.setAttribute("aria-label", hs.type === "scene" ? goto.replace("{title}", sceneTitle(hs.sceneId)) : hs.text);
-      el.addEventListener("keydown", function (e) {
-        if (e.key === "Enter" || e.key === " ") {
-          e.preventDefault();
-          e.stopPropagation();
-          el.click();
-        }
-      });
+  function start() {
+    if (started) return;
+    started = true;
+    if (startButton) startButton.hidden = true;
+    if (!hasWebGL()) { fallbackMode(); return; }
+    loadPannellum(function () {
+      if (!window.pannellum) { fallbackMode(); return; }
+      viewerEl.hidden = false;
+      fallback.hidden = true;
+      init(current);
     });
   }
-  viewer.on("load", function () {
-    labelHotspots();
-    root.setAttribute("data-loaded-scene", viewer.getScene());
-  });
-  viewer.on("error", function () {
-    root.classList.add("tour-no-webgl");
-    fallback.hidden = false;
-  });
+
+  if (phone && startButton) {
+    startButton.hidden = false;
+    startButton.addEventListener("click", start);
+    if (fallbackImg) fallbackImg.addEventListener("click", start);
+  } else if ("IntersectionObserver" in window) {
+    var observer = new IntersectionObserver(function (entries) {
+      if (entries.some(function (e) { return e.isIntersecting; })) { observer.disconnect(); start(); }
+    });
+    observer.observe(root.querySelector(".tour-stage") || root);
+  } else {
+    start();
+  }
+
+  function init(firstScene) {
+    config.default.firstScene = firstScene;
+    viewer = window.pannellum.viewer(viewerEl, config);
+    root.classList.add("tour-has-viewer");
+    root.setAttribute("data-viewer", "pannellum");
+    root.querySelectorAll("button.tour-look").forEach(function (b) { b.hidden = false; });
+    window.tourViewer = viewer;
+
+    viewer.on("scenechange", function (key) { updateUi(key, true); });
+    // Pannellum's scene/info hotspots are plain <div>s: make them keyboard buttons too
+    // (product hotspots are already links). Off-screen ones are visibility:hidden, so skipped.
+    function labelHotspots() {
+      var scene = config.scenes[viewer.getScene()] || { hotSpots: [] };
+      scene.hotSpots.forEach(function (hs) {
+        var el = viewerEl.querySelector(".pnlm-hotspot-base." + hs.id);
+        if (!el || el.closest("a") || el.hasAttribute("tabindex")) return;
+        el.setAttribute("tabindex", "0");
+        el.setAttribute("role", "button");
+        var goto = root.getAttribute("data-goto-label") || "{title}";
+        el.setAttribute("aria-label", hs.type === "scene" ? goto.replace("{title}", sceneTitle(hs.sceneId)) : hs.text);
+        el.addEventListener("keydown", function (e) {
+          if (e.key === "Enter" || e.key === " ") {
+            e.preventDefault();
+            e.stopPropagation();
+            el.click();
+          }
+        });
+      });
+    }
+    function loaded() {
+      labelHotspots();
+      root.setAttribute("data-loaded-scene", viewer.getScene());
+      offerGyroscope();
+      setTimeout(offerGyroscope, 1500);  // support is known after the first orientation event
+    }
+    viewer.on("load", loaded);
+    // Started late (on a tap), the first scene may have loaded before the handler was set.
+    if (viewer.isLoaded()) loaded();
+    viewer.on("error", function () {
+      root.classList.add("tour-no-webgl");
+      fallback.hidden = false;
+    });
+  }
+
+  // Look around by turning the phone, where the device has a gyroscope (Pannellum detects it).
+  function offerGyroscope() {
+    if (!gyroButton || !viewer || !viewer.isOrientationSupported()) return;
+    gyroButton.hidden = false;
+  }
+  if (gyroButton) {
+    gyroButton.addEventListener("click", function () {
+      if (!viewer) return;
+      if (viewer.isOrientationActive()) {
+        viewer.stopOrientation();
+        gyroButton.setAttribute("aria-pressed", "false");
+        return;
+      }
+      var ask = window.DeviceOrientationEvent && DeviceOrientationEvent.requestPermission;
+      var granted = ask ? DeviceOrientationEvent.requestPermission() : Promise.resolve("granted");
+      granted.then(function (state) {
+        if (state !== "granted") return;
+        viewer.startOrientation();
+        gyroButton.setAttribute("aria-pressed", "true");
+      }).catch(function () {});
+    });
+  }
 
   // Editors in preview: click the panorama to read the yaw/pitch for a hotspot.
   if (root.hasAttribute("data-editor")) {
@@ -142,7 +221,7 @@
     var down = null;
     viewerEl.addEventListener("mousedown", function (e) { down = [e.clientX, e.clientY]; });
     viewerEl.addEventListener("mouseup", function (e) {
-      if (!down || Math.abs(e.clientX - down[0]) + Math.abs(e.clientY - down[1]) > 4) return;
+      if (!viewer || !down || Math.abs(e.clientX - down[0]) + Math.abs(e.clientY - down[1]) > 4) return;
       if (e.target.closest(".pnlm-controls-container, .pnlm-hotspot-base")) return;
       var coords = viewer.mouseEventToCoords(e);
       var pitch = coords[0].toFixed(1), yaw = coords[1].toFixed(1);
