@@ -19,6 +19,7 @@ from django.views.generic.edit import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .models import StockMovement
+from .ntm import COLUMNS, ImportFailed, import_results, template_csv
 from .onboarding import OnboardingForm, onboard_producer
 from .permissions import can_manage_stock, is_officer, producer_pages_for, variants_for
 from .stock import StockConflict, levels, set_many
@@ -307,3 +308,48 @@ def my_products(request):
     if is_officer(request.user):
         producer = producer.get_parent()
     return redirect(reverse("wagtailadmin_explore", args=[producer.pk]))
+
+
+class NtmImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Tệp kết quả NTM (.csv hoặc .xlsx)"),
+        help_text=gettext_lazy("Theo đúng mẫu; tối đa 2 MB."),
+    )
+
+
+class NtmImportView(OfficerRequiredMixin, WagtailAdminTemplateMixin, FormView):
+    """Import NTM results: every row checked first, errors listed by row, nothing written
+    unless the whole file is valid."""
+
+    page_title = gettext_lazy("Nhập kết quả NTM")
+    header_icon = "doc-full-inverse"
+    template_name = "products/admin/ntm_import.html"
+    form_class = NtmImportForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(columns=COLUMNS, **kwargs)
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        if upload.size > 2 * 1024 * 1024:
+            form.add_error("file", _("Tệp lớn hơn 2 MB."))
+            return self.form_invalid(form)
+        try:
+            count = import_results(upload.name, upload.read(), user=self.request.user)
+        except ImportFailed as failed:
+            return self.render_to_response(
+                self.get_context_data(form=form, import_errors=failed.errors), status=400
+            )
+        messages.success(self.request, _("Đã nhập %d kết quả NTM.") % count)
+        return redirect("wagtailsnippets_products_ntmresult:list")
+
+
+def ntm_template(request):
+    """The import template (CSV, UTF-8 with BOM so spreadsheet programs read the accents)."""
+    from django.http import HttpResponse
+
+    if not is_officer(request.user):
+        raise PermissionDenied
+    response = HttpResponse("\ufeff" + template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="mau-ket-qua-ntm.csv"'
+    return response

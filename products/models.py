@@ -677,3 +677,6 @@ class SellerIdentity(models.Model):
     def public_identifier(self) -> str:
         """What the law requires to be public: the tax code, else the registration number."""
         return self.tax_code or self.registration_number
+
+
+from .ntm import NtmIndicator, NtmResult  # noqa: E402, F401  (NTM results: products/ntm.py)

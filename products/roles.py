@@ -53,6 +53,9 @@ OFFICER_MODEL_PERMISSIONS = (
     "products.add_traceabilitybatch",
     "products.change_traceabilitybatch",
     "products.delete_traceabilitybatch",
+    "products.add_ntmresult",
+    "products.change_ntmresult",
+    "products.delete_ntmresult",
     "products.view_stockitem",
     "products.change_stockitem",
     # The search vocabulary (cms/search: synonyms and intent rules).

@@ -11,7 +11,7 @@ from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, Snippe
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import admin_views
-from .models import Commune, OcopCategory, ProducerPage, TraceabilityBatch
+from .models import Commune, NtmResult, OcopCategory, ProducerPage, TraceabilityBatch
 from .permissions import can_manage_stock, is_officer, producer_pages_for, producer_slugs_for
 
 
@@ -20,6 +20,8 @@ def register_admin_urls():
     return [
         path("ocop/chu-the/moi/", admin_views.OnboardingView.as_view(), name="ocop_onboard"),
         path("ocop/ton-kho/", admin_views.StockView.as_view(), name="ocop_stock"),
+        path("ocop/ntm/nhap/", admin_views.NtmImportView.as_view(), name="ocop_ntm_import"),
+        path("ocop/ntm/mau.csv", admin_views.ntm_template, name="ocop_ntm_template"),
         path(
             "ocop/nguoi-ban/", admin_views.SellerIdentityView.as_view(), name="ocop_seller_identity"
         ),
@@ -147,11 +149,21 @@ class TraceabilityBatchViewSet(SnippetViewSet):
     list_display = ["code", "product", "produced_on"]
 
 
+class NtmResultViewSet(SnippetViewSet):
+    """NTM results per commune and year: officers keep them (revisions), or import a file."""
+
+    model = NtmResult
+    icon = "doc-full-inverse"
+    menu_label = _("Kết quả NTM")
+    list_display = ["commune", "year", "status", "decision_number", "illustrative"]
+    list_filter = ["status", "year", "illustrative"]
+
+
 class ReferenceDataGroup(SnippetViewSetGroup):
     menu_label = _("Dữ liệu OCOP")
     menu_icon = "folder-inverse"
     menu_order = 180
-    items = (CommuneViewSet, OcopCategoryViewSet, TraceabilityBatchViewSet)
+    items = (CommuneViewSet, OcopCategoryViewSet, TraceabilityBatchViewSet, NtmResultViewSet)
 
 
 register_snippet(ReferenceDataGroup)
