@@ -7,39 +7,21 @@ import os
 
 import pytest
 
-from tests.browser import CHROMIUM, requires_chromium, seed_live_demo, wait_until
+from tests.browser import requires_chromium, seed_live_demo, wait_until
 
-from .test_tours_browser import WEBGL_ARGS, _serve_media
+from .test_tours_browser import webgl_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), requires_chromium]
 
 
 @pytest.fixture
 def phone(live_server):
-    from django.conf import settings
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=WEBGL_ARGS, headless=True)
-        context = browser.new_context(
-            base_url=live_server.url,
-            locale="vi-VN",
-            viewport={"width": 360, "height": 740},
-            is_mobile=True,
-            has_touch=True,
-        )
-        context.route(f"**{settings.MEDIA_URL}**", _serve_media)
-        page = context.new_page()
-        page.set_default_timeout(20_000)
+    size = {"width": 360, "height": 740}
+    with webgl_page(live_server, viewport=size, is_mobile=True, has_touch=True) as page:
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.errors = errors
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
+        yield page
 
 
 def _scene(page):

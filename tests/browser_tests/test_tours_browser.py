@@ -5,6 +5,7 @@ as DOM elements; media (tiles) are served to the page from MEDIA_ROOT through Pl
 because Django's live server only serves static files.
 """
 
+import contextlib
 import mimetypes
 import os
 from pathlib import Path
@@ -33,17 +34,15 @@ def _serve_media(route):
     route.fulfill(status=200, body=file.read_bytes(), headers={"Content-Type": ctype})
 
 
-@pytest.fixture
-def tour_page(live_server):
+@contextlib.contextmanager
+def webgl_page(live_server, **context_options):
+    """A page in a Chromium with software WebGL, media served from MEDIA_ROOT and no internet."""
     from playwright.sync_api import sync_playwright
 
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=WEBGL_ARGS, headless=True)
-        # Reduced motion turns the tour's auto-rotate off, so hotspots stand still to be clicked.
-        context = browser.new_context(
-            base_url=live_server.url, locale="vi-VN", reduced_motion="reduce"
-        )
+        context = browser.new_context(base_url=live_server.url, locale="vi-VN", **context_options)
         # No internet: map tiles from the default OpenStreetMap server are answered locally.
         context.route("**/tile.openstreetmap.org/**", lambda r: r.fulfill(status=204, body=""))
         context.route(f"**{settings.MEDIA_URL}**", _serve_media)
@@ -54,6 +53,13 @@ def tour_page(live_server):
         finally:
             context.close()
             browser.close()
+
+
+@pytest.fixture
+def tour_page(live_server):
+    # Reduced motion turns the tour's auto-rotate off, so hotspots stand still to be clicked.
+    with webgl_page(live_server, reduced_motion="reduce") as page:
+        yield page
 
 
 def test_visitor_tours_bat_trang_and_finds_sites_on_the_map(tour_page, demo_password):
