@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/chon/", cms_views.switch_language, name="switch_language"),
+    path("favicon.ico", cms_views.favicon, name="favicon"),
     path("sitemap.xml", datacache.sitemap),  # Wagtail's, built once per data version
     path("", include(product_urls)),
     path("", include("cms.search.urls")),

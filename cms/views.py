@@ -1,7 +1,9 @@
-"""Site-wide views: the language switch."""
+"""Site-wide views: the language switch and the favicon."""
 
 from django.conf import settings
 from django.http import HttpResponseRedirect
+from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
 from django.utils.translation import check_for_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -29,4 +31,13 @@ def switch_language(request):
             httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
             samesite=settings.LANGUAGE_COOKIE_SAMESITE,
         )
+    return response
+
+
+@require_safe
+def favicon(request):
+    """/favicon.ico, which browsers and crawlers ask for whatever the page says: a cacheable
+    redirect to the hashed static file."""
+    response = HttpResponseRedirect(static("img/favicon.ico"))
+    patch_cache_control(response, public=True, max_age=86400)
     return response

@@ -13,6 +13,7 @@ urlpatterns = [
     path("cart/remove/", views.cart_remove, name="cart_remove"),
     path("checkout/", views.checkout, name="checkout"),
     path("checkout/review/", views.review, name="review"),
+    path("don-hang-cua-toi/", views.my_orders, name="my_orders"),
     path("orders/", views.order_list, name="orders"),
     path("orders/<str:reference>/", views.order_detail, name="order"),
     path("orders/<str:reference>/pay/", views.order_pay, name="order_pay"),

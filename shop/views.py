@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from cms import throttle
 from cms.hardening import client_ip, local_next
@@ -416,6 +416,16 @@ def order_pay(request, reference):
     except stripe.StripeError:
         messages.error(request, _("Phiên thanh toán thẻ không còn hiệu lực."))
         return redirect(order.signed_url())
+
+
+@never_cache
+@require_safe
+def my_orders(request):
+    """The header's "Đơn hàng của tôi": an account holder's list of orders, a guest's tracking
+    form (the header link is the same for everyone, so cached pages stay shareable)."""
+    if request.user.is_authenticated:
+        return redirect("shop:orders")
+    return redirect("shop:track")
 
 
 @never_cache

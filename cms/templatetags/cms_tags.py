@@ -2,6 +2,7 @@
 
 from babel.numbers import format_currency
 from django import template
+from django.conf import settings
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -83,3 +84,11 @@ def pageurl_by_type(context, model_label: str) -> str:
     model = apps.get_model(model_label)
     page = model.objects.live().only("url_path", "path", "depth").order_by("pk").first()
     return page.get_url(request) if page else "#"
+
+
+@register.simple_tag
+def languages_in_themselves():
+    """(code, name) of each site language, named in itself as settings.LANGUAGES writes it
+    ("Tiếng Việt", "English") — not translated into the current language, and NFC-composed
+    (Django's own `name_local` for vi is not)."""
+    return list(settings.LANGUAGES)
