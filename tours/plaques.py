@@ -14,6 +14,7 @@ from cms.visibility import is_public
 from products.qr import qr_svg
 
 from .models import VirtualTourPage
+from .viewer import shown_scenes
 
 PER_PAGE = 4  # A6 plaques, 2 × 2 on an A4 sheet
 
@@ -34,13 +35,9 @@ def scene_url(page: VirtualTourPage, key: str, request=None) -> str:
 
 def plaques(page: VirtualTourPage, request=None) -> list[Plaque]:
     result = []
-    seen = set()
-    for scene in page.scenes.all():
-        if scene.key in seen or not scene.panorama_id:
-            continue  # the same rule as the viewer: first scene of a key, with a panorama
-        seen.add(scene.key)
+    for number, scene in enumerate(shown_scenes(page.scenes.all()), start=1):
         url = scene_url(page, scene.key, request)
-        result.append(Plaque(len(result) + 1, scene.key, scene.title, url, qr_svg(url, scale=5)))
+        result.append(Plaque(number, scene.key, scene.title, url, qr_svg(url, scale=5)))
     return result
 
 

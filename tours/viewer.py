@@ -205,6 +205,17 @@ def _scene_view(scene: Scene, titles: dict[str, str], ready: dict | None = None)
     return view
 
 
+def shown_scenes(scenes) -> list[Scene]:
+    """The scenes a tour shows: the first of each key, and only those with a panorama."""
+    shown, seen = [], set()
+    for scene in scenes:
+        if scene.key in seen or not scene.panorama_id:
+            continue
+        seen.add(scene.key)
+        shown.append(scene)
+    return shown
+
+
 def scene_views(page: VirtualTourPage) -> list[SceneView]:
     from .tasks import ready_tiles_for
 
@@ -212,12 +223,7 @@ def scene_views(page: VirtualTourPage) -> list[SceneView]:
     titles = {}
     for scene in scenes:
         titles.setdefault(scene.key, scene.title)
-    shown, seen = [], set()
-    for scene in scenes:
-        if scene.key in seen or not scene.panorama_id:
-            continue
-        seen.add(scene.key)
-        shown.append(scene)
+    shown = shown_scenes(scenes)
     ready = ready_tiles_for([scene.panorama for scene in shown])  # one query for all scenes
     return [_scene_view(scene, titles, ready) for scene in shown]
 
