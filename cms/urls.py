@@ -25,6 +25,7 @@ urlpatterns = [
     path("favicon.ico", cms_views.favicon, name="favicon"),
     path("sitemap.xml", datacache.sitemap),  # Wagtail's, built once per data version
     path("", include(product_urls)),
+    *product_urls.digital_link_patterns,  # GS1 Digital Link: /01/<gtin>[/10/<lot>]
     path("", include("cms.search.urls")),
     path("shop/", include("shop.urls")),
     path("tai-khoan/", include("shop.account.urls")),

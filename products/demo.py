@@ -244,21 +244,107 @@ def load_extra_products(count: int, producers: dict, collection) -> int:
     return made
 
 
+# GS1 reserves the prefix 952 for demonstration codes: a demo GTIN never names a real product.
+DEMO_GTIN_PREFIX = "952"
+
+
+def demo_gtin(code: str) -> str:
+    from .gs1 import gtin_check_digit
+
+    body = DEMO_GTIN_PREFIX + f"{_stable(code, 10**9):09d}"
+    return body + str(gtin_check_digit(body))
+
+
+def demo_stages(page: ProductPage, produced_on: datetime.date) -> list:
+    """Three plain stages — harvest, processing, packing — at the product's commune, by its
+    producer (illustrative: the demo knows no real batch)."""
+    who = page.producer.title if page.producer_id else "Cơ sở sản xuất"
+    where = page.origin_commune or (page.producer.commune if page.producer_id else None)
+    stages = [
+        (
+            "thu-hoach",
+            -6,
+            -5,
+            "Thu hái nguyên liệu tại vùng sản xuất của cơ sở, loại bỏ phần dập, hỏng.",
+            [],
+        ),
+        (
+            "che-bien",
+            -4,
+            -1,
+            "Sơ chế, chế biến theo quy trình của cơ sở; ghi nhật ký nhiệt độ, thời gian.",
+            [("nguyen-lieu", "Nước sạch sinh hoạt (QCVN 01-1:2018/BYT)", "", "")],
+        ),
+        (
+            "dong-goi",
+            0,
+            None,
+            "Đóng gói, dán nhãn và tem truy xuất cho cả lô.",
+            [("bao-bi", "Túi, hộp đựng thực phẩm", "", "")],
+        ),
+    ]
+    value = []
+    for kind, start, end, text, inputs in stages:
+        value.append(
+            (
+                "stage",
+                {
+                    "kind": kind,
+                    "description": text,
+                    "started_on": produced_on + datetime.timedelta(days=start),
+                    "ended_on": produced_on + datetime.timedelta(days=end)
+                    if end is not None
+                    else None,
+                    "commune": where,
+                    "place": "",
+                    "latitude": None,
+                    "longitude": None,
+                    "performed_by": who,
+                    "inputs": [
+                        {
+                            "kind": k,
+                            "name": n,
+                            "registration_number": r,
+                            "quantity": q,
+                            "supplier": "",
+                        }
+                        for k, n, r, q in inputs
+                    ],
+                    "photos": [],
+                },
+            )
+        )
+    return value
+
+
 def load_batches(products: list[ProductPage]) -> None:
-    """A traceability batch for each demo food product (group I), with a sample certificate."""
+    """A published traceability batch for each demo food product (group I), with three
+    illustrative stages and a sample certificate; the first also gets a demo GTIN (GS1 prefix
+    952), so its stamps carry a GS1 Digital Link."""
+    with_gtin = 0
     for page in products:
         if not page.category.code.startswith("I."):
             continue
         code = f"{page.slug[:28]}-2025-01".strip("-")
         if TraceabilityBatch.objects.filter(code=code).exists():
             continue
+        if with_gtin < 3 and not page.gtin:
+            page.gtin = demo_gtin(code)
+            ProductPage.objects.filter(pk=page.pk).update(gtin=page.gtin)
+            with_gtin += 1
+        produced = datetime.date(2025, 10, 1)
         batch = TraceabilityBatch(
             code=code,
             product=page,
-            produced_on=datetime.date(2025, 10, 1),
+            produced_on=produced,
             expires_on=datetime.date(2026, 12, 31),
             quantity="500 đơn vị",
-            notes="Lô mẫu cho bản trình diễn.",
+            stages=demo_stages(page, produced),
+            notes="Lô mẫu cho bản trình diễn: công đoạn, chứng nhận và mã GTIN (tiền tố GS1 952 "
+            "dành cho ví dụ) là số liệu minh hoạ.",
+            live=True,
+            first_published_at=timezone.now(),
+            last_published_at=timezone.now(),
         )
         batch.certifications = [
             BatchCertification(

@@ -184,7 +184,22 @@ class ProductPageForm(WagtailAdminPageForm):
             cleaned["slug"] = slug
             self.instance.slug = slug
         self._require_licence(cleaned)
+        self._unique_gtin(cleaned)
         return cleaned
+
+    def _unique_gtin(self, cleaned):
+        """One GTIN names one product: the Digital Link resolver (products.digital_link) must
+        find exactly one page for it."""
+        from .trace import product_for_gtin
+
+        gtin = (cleaned.get("gtin") or "").strip()
+        if not gtin or "gtin" in self.errors:
+            return
+        other = product_for_gtin(gtin, live_only=False)
+        if other is not None and other.pk != self.instance.pk:
+            self.add_error(
+                "gtin", _("Mã GTIN này đã dùng cho sản phẩm “%(title)s”.") % {"title": other.title}
+            )
 
     PUBLISHING = ("action-publish", "action-submit", "action-workflow-action")
 
@@ -280,3 +295,37 @@ class ProductPageForm(WagtailAdminPageForm):
             version = item.version if item is not None else 0
             changes.append((sku, version if seen is None else seen, wanted))
         return changes
+
+
+class BatchForm(WagtailAdminModelForm):
+    """The batch form: a farmer may only choose its own products (drafts included); the code is
+    made from the product and date when left empty (TraceabilityBatch.save)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "product" in self.fields and self.for_user is not None:
+            from .trace import products_for_batches
+
+            self.fields["product"].queryset = products_for_batches(self.for_user)
+        if "code" in self.fields:
+            self.fields["code"].required = False
+
+    def clean_product(self):
+        product = self.cleaned_data.get("product")
+        if (
+            product is not None
+            and self.instance.pk
+            and self.instance.product_id != product.pk
+            and self.instance.live
+        ):
+            raise forms.ValidationError(
+                _("Lô đã công bố không thể chuyển sang sản phẩm khác; hãy tạo lô mới.")
+            )
+        return product
+
+    def clean_code(self):
+        code = self.cleaned_data.get("code") or ""
+        if self.instance.pk and self.instance.live and code != self.instance.code:
+            # The code is printed on packs and stamps: once published it never changes.
+            raise forms.ValidationError(_("Mã lô đã in trên tem, không đổi được sau khi công bố."))
+        return code

@@ -7,7 +7,9 @@ publishing an older revision of a product never changes how much of it is on han
 import datetime
 
 from dateutil.relativedelta import relativedelta
+from django import forms
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -18,13 +20,14 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
-from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import DraftStateMixin, Orderable, Page, RevisionMixin, WorkflowMixin
 from wagtail.search import index
 
 from cms.visibility import public, site_for
 
-from .forms import ProductPageForm
+from .forms import BatchForm, ProductPageForm
+from .gs1 import validate_gtin
 from .panels import product_content_panels
 from .reference import (  # noqa: F401  (re-exported)
     Commune,
@@ -39,6 +42,7 @@ from .serializers import (
     ProducerRefSerializer,
     VariantSerializer,
 )
+from .trace_blocks import StageBlock
 
 
 class ProducerIndexPage(Page):
@@ -229,6 +233,17 @@ class ProductPage(Page):
         help_text=_("Bắt buộc trước khi đăng bán hàng hạn chế; hiện trên trang sản phẩm."),
     )
 
+    gtin = models.CharField(
+        _("mã GTIN (mã vạch)"),
+        max_length=14,
+        blank=True,
+        validators=[validate_gtin],
+        help_text=_(
+            "Mã số mã vạch GS1 của sản phẩm (thường 13 số, bắt đầu bằng 893). Không bắt buộc; "
+            "khi có, tem QR của lô dùng chuẩn GS1 Digital Link."
+        ),
+    )
+
     ALCOHOL_RESTRICTED_FROM = 5.5
 
     @property
@@ -325,7 +340,7 @@ class ProductPage(Page):
         context.update(
             variants=variants,
             producer=producer,
-            batches=self.batches.order_by("-produced_on")[:10] if self.pk else [],
+            batches=self.batches.filter(live=True).order_by("-produced_on")[:10] if self.pk else [],
         )
         return context
 
@@ -509,29 +524,71 @@ class StockMovement(models.Model):
         return f"{self.sku}: {self.old_on_hand} → {self.new_on_hand}"
 
 
-class TraceabilityBatch(ClusterableModel):
-    """A production or harvest batch of a product, with a public page and a QR code."""
+class TraceabilityBatch(WorkflowMixin, DraftStateMixin, RevisionMixin, ClusterableModel):
+    """A production or harvest batch of a product, with its stages, a public page and QR stamps.
+
+    Farmers record batches of their own products and submit them; officers approve them through
+    the same "Duyệt sản phẩm" workflow as products (products.roles). The row holds the published
+    version: a live batch's later edits are drafts (revisions) until approved, so the public
+    page never shows unreviewed changes and every amendment leaves a revision (products.trace).
+    """
 
     code = models.SlugField(
-        _("mã lô"), max_length=40, unique=True, help_text=_("In trên bao bì; dùng trong mã QR.")
+        _("mã lô"),
+        max_length=40,
+        unique=True,
+        blank=True,
+        help_text=_("In trên bao bì; dùng trong mã QR. Để trống thì hệ thống tự đặt."),
     )
     product = models.ForeignKey(
         ProductPage, verbose_name=_("sản phẩm"), on_delete=models.CASCADE, related_name="batches"
     )
     produced_on = models.DateField(_("ngày sản xuất/thu hoạch"))
     expires_on = models.DateField(_("hạn sử dụng"), null=True, blank=True)
-    quantity = models.CharField(_("sản lượng lô"), max_length=60, blank=True)
+    quantity = models.CharField(
+        _("sản lượng lô"), max_length=60, blank=True, help_text=_("Ví dụ: 500 hộp, 1,2 tấn.")
+    )
+    stages = StreamField(
+        [("stage", StageBlock())],
+        verbose_name=_("các công đoạn sản xuất"),
+        blank=True,
+        help_text=_("Theo thứ tự thời gian: gieo trồng, chăm sóc, thu hoạch, chế biến, đóng gói…"),
+    )
+    hanoi_trace_code = models.CharField(
+        _("mã trên hệ thống truy xuất Hà Nội"),
+        max_length=80,
+        blank=True,
+        help_text=_("Mã lô khi đã đưa lên hệ thống truy xuất nguồn gốc của thành phố."),
+    )
+    hanoi_trace_url = models.URLField(
+        _("đường dẫn trên hệ thống truy xuất Hà Nội"), blank=True, max_length=500
+    )
     notes = models.TextField(_("ghi chú"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="traceabilitybatch")
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="traceabilitybatch",
+        for_concrete_model=False,
+    )
 
     panels = [
+        # A plain drop-down of the user's own products (BatchForm), simpler on a phone.
+        FieldPanel("product", widget=forms.Select),
         FieldPanel("code"),
-        FieldPanel("product"),
         FieldRowPanel([FieldPanel("produced_on"), FieldPanel("expires_on")]),
         FieldPanel("quantity"),
+        FieldPanel("stages"),
         InlinePanel("certifications", label=_("Chứng nhận")),
+        MultiFieldPanel(
+            [FieldPanel("hanoi_trace_code"), FieldPanel("hanoi_trace_url")],
+            heading=_("Hệ thống truy xuất nguồn gốc Hà Nội"),
+        ),
         FieldPanel("notes"),
     ]
+    base_form_class = BatchForm
 
     class Meta:
         ordering = ["-produced_on", "code"]
@@ -544,6 +601,13 @@ class TraceabilityBatch(ClusterableModel):
     def clean(self):
         if self.expires_on and self.produced_on and self.expires_on < self.produced_on:
             raise ValidationError({"expires_on": _("Hạn sử dụng phải sau ngày sản xuất.")})
+
+    def save(self, *args, **kwargs):
+        if not self.code and self.product_id:
+            from .trace import new_batch_code
+
+            self.code = new_batch_code(self.product, self.produced_on)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("products:batch", kwargs={"code": self.code})

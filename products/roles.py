@@ -23,12 +23,19 @@ from wagtail.models import (
     GroupPagePermission,
     Page,
     Workflow,
+    WorkflowContentType,
     WorkflowPage,
     WorkflowTask,
 )
 from wagtail.users.models import UserProfile
 
-from .models import ProducerIndexPage, ProducerPage, ProductImage, ProductPage
+from .models import (
+    ProducerIndexPage,
+    ProducerPage,
+    ProductImage,
+    ProductPage,
+    TraceabilityBatch,
+)
 
 OFFICER_GROUP = "Officer"
 PRODUCER_GROUP_PREFIX = "Producer: "
@@ -53,6 +60,7 @@ OFFICER_MODEL_PERMISSIONS = (
     "products.add_traceabilitybatch",
     "products.change_traceabilitybatch",
     "products.delete_traceabilitybatch",
+    "products.publish_traceabilitybatch",
     "products.add_ntmresult",
     "products.change_ntmresult",
     "products.delete_ntmresult",
@@ -66,7 +74,13 @@ OFFICER_MODEL_PERMISSIONS = (
     "search_index.change_intentrule",
     "search_index.delete_intentrule",
 )
-PRODUCER_MODEL_PERMISSIONS = ("wagtailadmin.access_admin",)
+# Farmers record their own products' batches (products.trace decides which) and submit them;
+# publishing a batch is the officers' (the approval workflow).
+PRODUCER_MODEL_PERMISSIONS = (
+    "wagtailadmin.access_admin",
+    "products.add_traceabilitybatch",
+    "products.change_traceabilitybatch",
+)
 
 
 def producer_group_name(slug: str) -> str:
@@ -135,6 +149,11 @@ def ensure_moderation_workflow(officers: Group) -> Workflow | None:
     task.groups.add(officers)
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=index, defaults={"workflow": workflow})
+    # The same review for traceability batches (a snippet with WorkflowMixin).
+    WorkflowContentType.objects.update_or_create(
+        content_type=ContentType.objects.get_for_model(TraceabilityBatch),
+        defaults={"workflow": workflow},
+    )
     return workflow
 
 

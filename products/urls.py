@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -7,4 +7,15 @@ app_name = "products"
 urlpatterns = [
     path("truy-xuat/<slug:code>/", views.batch_detail, name="batch"),
     path("truy-xuat/<slug:code>/qr.svg", views.batch_qr, name="batch_qr"),
+]
+
+# GS1 Digital Link URIs (no trailing slash in the standard; one is tolerated). Mounted at the
+# site root, outside the language prefix: a QR code printed on a pack never changes.
+digital_link_patterns = [
+    re_path(
+        r"^01/(?P<gtin>[0-9]{8,14})/10/(?P<lot>[A-Za-z0-9_-]{1,40})/?$",
+        views.digital_link,
+        name="digital_link_lot",
+    ),
+    re_path(r"^01/(?P<gtin>[0-9]{8,14})/?$", views.digital_link, name="digital_link"),
 ]

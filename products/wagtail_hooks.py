@@ -7,12 +7,13 @@ from wagtail.admin.action_menu import SubmitForModerationMenuItem
 from wagtail.admin.menu import MenuItem
 from wagtail.signals import page_published
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import admin_views
-from .models import Commune, NtmResult, OcopCategory, ProducerPage, TraceabilityBatch
+from .models import Commune, NtmResult, OcopCategory, ProducerPage
 from .permissions import can_manage_stock, is_officer, producer_pages_for, producer_slugs_for
+from .trace_admin import TraceabilityBatchViewSet
+from .trace_admin import admin_urls as trace_admin_urls
 
 
 @hooks.register("register_admin_urls")
@@ -36,6 +37,7 @@ def register_admin_urls():
             name="ocop_stock_history",
         ),
         path("ocop/san-pham-cua-toi/", admin_views.my_products, name="ocop_my_products"),
+        *trace_admin_urls(),
     ]
 
 
@@ -114,41 +116,6 @@ class OcopCategoryViewSet(SnippetViewSet):
     list_display = ["code", "name", "parent"]
 
 
-class _OwnBatchesMixin:
-    """Wagtail opens snippet choosers to every admin user: farmers only get their own batches."""
-
-    def get_object_list(self):
-        batches = super().get_object_list()
-        user = self.request.user
-        if is_officer(user):
-            return batches
-        return batches.filter(product__producer__in=producer_pages_for(user))
-
-
-class BatchChooseView(_OwnBatchesMixin, ChooseView):
-    pass
-
-
-class BatchChooseResultsView(_OwnBatchesMixin, ChooseResultsView):
-    pass
-
-
-class BatchChooserViewSet(SnippetChooserViewSet):
-    choose_view_class = BatchChooseView
-    choose_results_view_class = BatchChooseResultsView
-
-
-class TraceabilityBatchViewSet(SnippetViewSet):
-    """Batches: the list is for officers (their permission); farmers do not see it at all, and
-    the chooser shows a farmer only its own products' batches."""
-
-    model = TraceabilityBatch
-    chooser_viewset_class = BatchChooserViewSet
-    icon = "doc-full"
-    menu_label = _("Lô sản xuất")
-    list_display = ["code", "product", "produced_on"]
-
-
 class NtmResultViewSet(SnippetViewSet):
     """NTM results per commune and year: officers keep them (revisions), or import a file."""
 
@@ -163,10 +130,11 @@ class ReferenceDataGroup(SnippetViewSetGroup):
     menu_label = _("Dữ liệu OCOP")
     menu_icon = "folder-inverse"
     menu_order = 180
-    items = (CommuneViewSet, OcopCategoryViewSet, TraceabilityBatchViewSet, NtmResultViewSet)
+    items = (CommuneViewSet, OcopCategoryViewSet, NtmResultViewSet)
 
 
 register_snippet(ReferenceDataGroup)
+register_snippet(TraceabilityBatchViewSet)  # products/trace_admin.py: farmers keep their own
 
 
 @hooks.register("construct_admin_api", order=100)  # after wagtail.images registers its endpoint

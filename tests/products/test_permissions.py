@@ -124,9 +124,10 @@ SCREENS = {
         {"farmer_a", "farmer_b", "officer", "admin"},
     ),
     "onboarding": (lambda w: reverse("ocop_onboard"), {"officer", "admin"}),
+    # Issue 19: farmers keep their own batches (the list shows only theirs: test_traceability).
     "snippet-batches": (
         lambda w: reverse("wagtailsnippets_products_traceabilitybatch:list"),
-        {"officer", "admin"},
+        {"farmer_a", "farmer_b", "officer", "admin"},
     ),
     "snippet-communes": (
         lambda w: reverse("wagtailsnippets_products_commune:list"),
@@ -237,6 +238,8 @@ def test_publish_right(world, role, can_publish):
     """Farmers never publish (they submit to the workflow); officers and admins may."""
     draft = Page.objects.get(pk=world["draft"].pk)
     assert draft.permissions_for_user(world[role]).can_publish() is can_publish
+    # The same for traceability batches: farmers submit them, officers approve.
+    assert world[role].has_perm("products.publish_traceabilitybatch") is can_publish
 
 
 @pytest.mark.parametrize("role,can_edit", [("farmer_a", True), ("farmer_b", False)])

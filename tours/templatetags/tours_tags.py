@@ -74,6 +74,12 @@ def product_data(page, variants, request=None, reviews=None) -> dict:
         data["brand"] = {"@type": "Brand", "name": page.producer.title}
     if page.main_image is not None:
         data["image"] = _image_url(request, page.main_image)
+    if page.gtin:
+        from products.trace import schema_org
+
+        absolute = request.build_absolute_uri if request else str
+        for key in ("gtin", "hasGS1DigitalLink"):
+            data[key] = schema_org(page, None, absolute)[key]
     offers = []
     for v in variants:
         available = getattr(v, "available", None)
@@ -128,12 +134,23 @@ def product_jsonld(context, page):
 
 
 @register.inclusion_tag("tours/includes/mini_map.html")
-def mini_map(latitude, longitude, title):
+def mini_map(latitude, longitude, title, points=None):
+    """The small map of one place, or of several (`points`: [(lat, lon, title), …], the first
+    one being latitude/longitude)."""
     from ..mapdata import tile_settings
 
     return {
         "latitude": latitude,
         "longitude": longitude,
         "title": title,
+        "points": json.dumps([[float(a), float(b), str(t)] for a, b, t in points])
+        if points
+        else "",
         "tiles": tile_settings(),
     }
+
+
+@register.simple_tag
+def jsonld(data):
+    """Any schema.org dict as a safe JSON-LD script (the traceability pages use it)."""
+    return _script(data)

@@ -79,6 +79,12 @@
     if (isNaN(lat) || isNaN(lon)) return;
     var mini = L.map(el, { scrollWheelZoom: false }).setView([lat, lon], 14);
     tiles(el.getAttribute("data-tile-url"), el.getAttribute("data-attribution")).addTo(mini);
-    L.marker([lat, lon], { keyboard: true, title: el.getAttribute("data-title"), alt: el.getAttribute("data-title") }).addTo(mini);
+    // More than one place (a batch's production stages): data-points = [[lat, lon, title], …].
+    var points = [[lat, lon, el.getAttribute("data-title")]];
+    try { points = JSON.parse(el.getAttribute("data-points") || "null") || points; } catch (e) { /* keep one */ }
+    points.forEach(function (p) {
+      L.marker([p[0], p[1]], { keyboard: true, title: p[2], alt: p[2] }).addTo(mini);
+    });
+    if (points.length > 1) mini.fitBounds(points.map(function (p) { return [p[0], p[1]]; }), { padding: [24, 24], maxZoom: 15 });
   });
 })();
