@@ -107,8 +107,9 @@ class StageBlock(blocks.StructBlock):
     performed_by = blocks.CharBlock(
         max_length=200, label=_("Người thực hiện"), help_text=_("Người hoặc tổ, hợp tác xã.")
     )
-    inputs = blocks.ListBlock(InputBlock(), required=False, label=_("Vật tư đầu vào"))
-    photos = blocks.ListBlock(ImageChooserBlock(), required=False, label=_("Ảnh"))
+    # Empty by default: a new stage must not start with a blank input or photo to fill in.
+    inputs = blocks.ListBlock(InputBlock(), required=False, default=[], label=_("Vật tư đầu vào"))
+    photos = blocks.ListBlock(ImageChooserBlock(), required=False, default=[], label=_("Ảnh"))
 
     class Meta:
         label = _("Công đoạn sản xuất")
