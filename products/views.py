@@ -1,11 +1,15 @@
-"""Public traceability pages: one per production batch, with a QR code of its own URL."""
+"""Public traceability pages (one per production batch, with a QR code of its own URL) and the
+NTM open-data files."""
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
+from cms import datacache
 from cms.visibility import public
 
+from . import opendata
 from .models import ProductPage, TraceabilityBatch
 from .qr import qr_svg
 
@@ -38,3 +42,18 @@ def batch_qr(request, code):
         "<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1
     )
     return HttpResponse(svg, content_type="image/svg+xml")
+
+
+NTM_FILES = {
+    "ntm-communes.csv": (opendata.ntm_csv, "text/csv; charset=utf-8; header=present"),
+    "ntm-communes.geojson": (opendata.ntm_geojson, "application/geo+json; charset=utf-8"),
+}
+
+
+@require_safe
+def ntm_dataset(request, name: str):
+    """/open-data/ntm-communes.csv|.geojson, built once per NTM and page version."""
+    build, content_type = NTM_FILES[name]
+    return datacache.serve_file(
+        request, name, build, content_type, opendata.ntm_modified, extra=opendata.ntm_version()
+    )

@@ -26,5 +26,6 @@ urlpatterns = [
         {"name": "tourism-sites.csv"},
         name="sites_csv",
     ),
+    path("open-data/tours.csv", views.dataset, {"name": "tours.csv"}, name="tours_csv"),
     path("du-lich/bien-qr/<int:page_id>/", plaques.plaque_sheet, name="plaques"),
 ]
