@@ -1,13 +1,17 @@
 """Thin views: the map page and the open-data endpoints (with HTTP caching)."""
 
+import json
+
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_safe
 
 from cms import datacache
 from cms import opendata as registry
 from cms.cache import tag
 
-from . import mapdata, opendata
+from . import mapdata, ogc, opendata
 
 
 @require_safe
@@ -57,3 +61,34 @@ def dataset(request, name: str):
         meta["content_type"],
         lambda: opendata.last_modified(*meta["models"]),
     )
+
+
+def _ogc_view(build, media_type: str = ogc.JSON):
+    """An OGC API – Features endpoint: `build(request, **kwargs)` → a dict (tours/ogc.py),
+    answered as JSON; an OgcError becomes its OGC exception body (400/404, never cached)."""
+
+    @require_safe
+    def view(request, **kwargs):
+        try:
+            body, status, content_type = build(request, **kwargs), 200, media_type
+        except ogc.OgcError as error:
+            body, status, content_type = error.body(), error.status, ogc.JSON
+        response = HttpResponse(
+            json.dumps(body, ensure_ascii=False), status=status, content_type=content_type
+        )
+        response["Access-Control-Allow-Origin"] = "*"
+        if status == 200:
+            patch_cache_control(response, public=True, max_age=datacache.FILE_CACHE_SECONDS)
+        else:
+            add_never_cache_headers(response)
+        return response
+
+    return view
+
+
+ogc_landing = _ogc_view(ogc.landing)
+ogc_conformance = _ogc_view(ogc.conformance)
+ogc_collections = _ogc_view(ogc.collections)
+ogc_collection = _ogc_view(ogc.collection)
+ogc_items = _ogc_view(ogc.items, ogc.GEOJSON)
+ogc_item = _ogc_view(ogc.item, ogc.GEOJSON)
