@@ -138,3 +138,11 @@ def test_human_page_is_made_from_the_registry(client, settings, language):
     assert opendata.LICENCE_URL in html
     marker = "New Rural Development" if language == "en" else "nông thôn mới theo xã"
     assert marker in html
+
+
+def test_catalogue_304_costs_only_the_version_queries(client, django_assert_max_num_queries):
+    first = client.get(CATALOG)
+    # pages_version (3 aggregates) + the NTM version (2) — no dataset is built or hashed
+    with django_assert_max_num_queries(5):
+        again = client.get(CATALOG, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
