@@ -25,6 +25,7 @@ from django.views.decorators.http import require_safe
 from wagtail.models import Page, PageLogEntry, PageViewRestriction
 
 TIMEOUT = 24 * 3600
+FILE_CACHE_SECONDS = 300  # what clients and proxies may keep an open-data file
 
 
 def _store():
@@ -46,12 +47,13 @@ def etag_for(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
-def document_key(name: str, request) -> str:
+def document_key(name: str, request, extra: str = "") -> str:
     """What the document's bytes depend on besides the data: host and scheme (absolute URLs)
-    and the UI language (labels)."""
+    and the UI language (labels). `extra` is a version of data that are not pages (NTM
+    results: `products.opendata.ntm_version()`)."""
     host = request.get_host() if request is not None else ""
     scheme = request.scheme if request is not None else ""
-    return f"doc:{name}:{scheme}:{host}:{get_language() or ''}:{pages_version()}"
+    return f"doc:{name}:{scheme}:{host}:{get_language() or ''}:{pages_version()}:{extra}"
 
 
 def cached_document(key: str, build):
@@ -85,6 +87,30 @@ def respond(request, key: str, build, content_type: str, headers=None) -> HttpRe
         response["Last-Modified"] = http_date(last_modified)
     for name, value in (headers or {}).items():
         response[name] = value
+    return response
+
+
+def serve_file(request, name: str, build, content_type: str, modified, extra: str = ""):
+    """An open-data file: `build(request)` → text, built once per data version; `modified()`
+    → its Last-Modified (datetime or None). CORS-open and publicly cacheable for 5 minutes."""
+    from django.utils.cache import patch_cache_control
+
+    def make():
+        body = build(request).encode("utf-8")
+        stamp = modified()
+        return body, {"last_modified": int(stamp.timestamp()) if stamp else None}
+
+    response = respond(
+        request,
+        document_key(name, request, extra),
+        make,
+        content_type,
+        {"Content-Disposition": f'inline; filename="{name}"'},
+    )
+    if response.status_code == 304:
+        del response["Content-Disposition"]
+    response["Access-Control-Allow-Origin"] = "*"
+    patch_cache_control(response, public=True, max_age=FILE_CACHE_SECONDS)
     return response
 
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("i18n/chon/", cms_views.switch_language, name="switch_language"),
     path("favicon.ico", cms_views.favicon, name="favicon"),
     path("sitemap.xml", datacache.sitemap),  # Wagtail's, built once per data version
+    path("open-data/catalog.jsonld", cms_views.opendata_catalog, name="opendata_catalog"),
     path("", include(product_urls)),
     *product_urls.digital_link_patterns,  # GS1 Digital Link: /01/<gtin>[/10/<lot>]
     path("", include("cms.search.urls")),

@@ -1,4 +1,4 @@
-"""Site-wide views: the language switch and the favicon."""
+"""Site-wide views: the language switch, the favicon and the open-data catalogue."""
 
 from django.conf import settings
 from django.http import HttpResponseRedirect
@@ -8,6 +8,7 @@ from django.utils.translation import check_for_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from . import datacache, opendata
 from .hardening import local_next
 
 
@@ -41,3 +42,19 @@ def favicon(request):
     response = HttpResponseRedirect(static("img/favicon.ico"))
     patch_cache_control(response, public=True, max_age=86400)
     return response
+
+
+@require_safe
+def opendata_catalog(request):
+    """/open-data/catalog.jsonld: the DCAT catalogue (cms/opendata.py), built once per data
+    version; a conditional GET is answered from the stored validators, hashing nothing."""
+    import json
+
+    return datacache.serve_file(
+        request,
+        "catalog.jsonld",
+        lambda request: json.dumps(opendata.catalog(request), ensure_ascii=False, indent=1),
+        "application/ld+json; charset=utf-8",
+        opendata.newest_modified,
+        extra=opendata.versions(),
+    )

@@ -355,3 +355,57 @@ def load_batches(products: list[ProductPage]) -> None:
             )
         ]
         batch.save()
+
+
+# NTM results (issue 17). Only Dương Xá is checked against public sources; every other row is
+# illustrative (flagged, and labelled so in every open-data file).
+DUONG_XA_SOURCE = (
+    "Xã đạt chuẩn NTM kiểu mẫu năm 2022 (langngheviet.com.vn: “Dương Xá (Gia Lâm) đón nhận "
+    "danh hiệu xã đạt chuẩn nông thôn mới kiểu mẫu”); được chọn thí điểm xã NTM thông minh "
+    "theo Kế hoạch 236/KH-UBND ngày 21/9/2023 của UBND Thành phố (gialam.hanoi.gov.vn, "
+    "20/11/2023)."
+)
+ILLUSTRATIVE_SOURCE = "Số liệu minh hoạ cho bản trình diễn, không phải kết quả công nhận."
+NTM_DEMO = [
+    # legacy commune, year, status, decision date, {indicator: (value, met)}, illustrative
+    ("Dương Xá, Gia Lâm", 2022, "kieu-mau", None, {}, False),
+    ("Bát Tràng, Gia Lâm", 2024, "nang-cao", datetime.date(2024, 11, 20),
+     {"8.4": ("Đạt", True), "15.2": ("Đạt", True)}, True),
+    ("Phù Đổng, Gia Lâm", 2023, "dat-chuan", datetime.date(2023, 12, 5),
+     {"8.4": ("Chưa đạt", False), "15.2": ("Đạt", True)}, True),
+    ("Sơn Đồng, Hoài Đức", 2024, "nang-cao", datetime.date(2024, 10, 8),
+     {"8.4": ("Đạt", True), "15.2": ("Đạt", True)}, True),
+    ("Phương Trung, Thanh Oai", 2023, "dat-chuan", datetime.date(2023, 9, 14),
+     {"8.4": ("Chưa đạt", False)}, True),
+    ("Hồng Vân, Thường Tín", 2021, "dat-chuan", datetime.date(2021, 12, 28), {}, True),
+    ("Hồng Vân, Thường Tín", 2024, "nang-cao", datetime.date(2024, 12, 18),
+     {"8.4": ("Đạt", True), "15.2": ("Đạt", True)}, True),
+    ("Quảng Phú Cầu, Ứng Hòa", 2023, "chua-dat", None,
+     {"8.4": ("Chưa đạt", False), "9.2": ("Huyện: chưa đạt", False),
+      "9.5": ("Huyện: đạt", True)}, True),
+]  # fmt: skip
+
+
+def load_ntm_results() -> int:
+    """The demo NTM rows (commune + year is the natural key); returns how many were created."""
+    from .ntm import NtmIndicator, NtmResult
+
+    created = 0
+    for legacy, year, status, decided, indicators, illustrative in NTM_DEMO:
+        commune = Commune.objects.resolve(legacy)
+        if commune is None or NtmResult.objects.filter(commune=commune, year=year).exists():
+            continue
+        result = NtmResult.objects.create(
+            commune=commune,
+            legacy_commune=legacy,
+            year=year,
+            status=status,
+            decision_date=decided,
+            source=ILLUSTRATIVE_SOURCE if illustrative else DUONG_XA_SOURCE,
+            illustrative=illustrative,
+        )
+        for code, (value, met) in indicators.items():
+            NtmIndicator.objects.create(result=result, code=code, value=value, met=met)
+        result.save_revision(log_action=False)
+        created += 1
+    return created

@@ -7,6 +7,18 @@ app_name = "products"
 urlpatterns = [
     path("truy-xuat/<slug:code>/", views.batch_detail, name="batch"),
     path("truy-xuat/<slug:code>/qr.svg", views.batch_qr, name="batch_qr"),
+    path(
+        "open-data/ntm-communes.csv",
+        views.ntm_dataset,
+        {"name": "ntm-communes.csv"},
+        name="ntm_csv",
+    ),
+    path(
+        "open-data/ntm-communes.geojson",
+        views.ntm_dataset,
+        {"name": "ntm-communes.geojson"},
+        name="ntm_geojson",
+    ),
 ]
 
 # GS1 Digital Link URIs (no trailing slash in the standard; one is tolerated). Mounted at the

@@ -1,5 +1,6 @@
 """Public traceability pages: one per published batch (its stages as a timeline), its QR code,
-and the GS1 Digital Link resolver (`/01/<gtin>[/10/<lot>]`, products.trace)."""
+the GS1 Digital Link resolver (`/01/<gtin>[/10/<lot>]`, products.trace), and the NTM open-data
+files."""
 
 import json
 
@@ -10,6 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from cms import datacache
+
+from . import opendata
 from .gs1 import is_valid_gtin
 from .qr import qr_svg
 from .trace import (
@@ -133,3 +137,18 @@ def digital_link(request, gtin, lot=None):
     response["Vary"] = "Accept"
     response["Cache-Control"] = "public, max-age=300"
     return response
+
+
+NTM_FILES = {
+    "ntm-communes.csv": (opendata.ntm_csv, "text/csv; charset=utf-8; header=present"),
+    "ntm-communes.geojson": (opendata.ntm_geojson, "application/geo+json; charset=utf-8"),
+}
+
+
+@require_safe
+def ntm_dataset(request, name: str):
+    """/open-data/ntm-communes.csv|.geojson, built once per NTM and page version."""
+    build, content_type = NTM_FILES[name]
+    return datacache.serve_file(
+        request, name, build, content_type, opendata.ntm_modified, extra=opendata.ntm_version()
+    )

@@ -1,4 +1,6 @@
-"""Open data: tourism sites and producers as GeoJSON (RFC 7946), products and sites as CSV.
+"""Open data: tourism sites and producers as GeoJSON (RFC 7946), products, sites and virtual
+tours as CSV. The catalogue entries (cms/opendata.py) are registered by `register_datasets()`
+(tourism sites, tours) here and by products/opendata.py (producers, products, NTM results).
 
 Plain functions over the published pages; the views only add HTTP caching. Coordinates are
 ``[longitude, latitude]`` (RFC 7946 §3.1.1), WGS 84, rounded to 6 decimals (~0.1 m).
@@ -13,16 +15,18 @@ import io
 import json
 from collections import defaultdict
 
-from django.db.models import Max
+from django.db.models import Max, Prefetch
+from django.utils.translation import gettext_lazy as _
 
+from cms import opendata as registry
+from cms.opendata import LICENCE_NAME, LICENCE_URL  # noqa: F401 - the licence of these files
 from cms.visibility import public
 from products.models import ProducerPage, ProductPage
 
-from .models import TourSitePage
+from .models import Scene, TourSitePage, VirtualTourPage
+from .viewer import shown_scenes
 
-LICENCE_NAME = "CC BY 4.0"
-LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
-ATTRIBUTION = "Chương trình OCOP & Du lịch nông thôn Hà Nội"
+ATTRIBUTION = registry.PUBLISHER_NAME
 
 SITE_CSV_FIELDS = [
     "id",
@@ -58,6 +62,18 @@ PRODUCT_CSV_FIELDS = [
     "origin_commune_code",
     "origin_commune",
     "url",
+    "last_published_at",
+]
+TOUR_CSV_FIELDS = [
+    "id",
+    "slug",
+    "tour",
+    "site_id",
+    "site",
+    "site_name_en",
+    "scene_count",
+    "url",
+    "site_url",
     "last_published_at",
 ]
 
@@ -253,6 +269,39 @@ def products_csv(request=None) -> str:
     return _csv(PRODUCT_CSV_FIELDS, rows)
 
 
+def live_tours():
+    return (
+        public(VirtualTourPage)
+        .prefetch_related(Prefetch("scenes", queryset=Scene.objects.only("key", "panorama_id")))
+        .order_by("title")
+    )
+
+
+def tours_csv(request=None) -> str:
+    """One row per public virtual tour: its site (the parent page), shown scene count, URL."""
+    tours = list(live_tours())
+    parents = {t.path[: -VirtualTourPage.steplen] for t in tours}
+    sites = {s.path: s for s in public(TourSitePage).filter(path__in=parents)}
+    rows = []
+    for tour in tours:
+        site = sites.get(tour.path[: -VirtualTourPage.steplen])
+        rows.append(
+            {
+                "id": tour.pk,
+                "slug": tour.slug,
+                "tour": tour.title,
+                "site_id": site.pk if site else "",
+                "site": site.title if site else "",
+                "site_name_en": site.name_en if site else "",
+                "scene_count": len(shown_scenes(tour.scenes.all())),
+                "url": _absolute(tour, request),
+                "site_url": _absolute(site, request) if site else "",
+                "last_published_at": _iso(tour.last_published_at),
+            }
+        )
+    return _csv(TOUR_CSV_FIELDS, rows)
+
+
 def last_modified(*models) -> datetime.datetime | None:
     """Newest publication time among the live pages of *models* (None if there are none).
 
@@ -296,4 +345,43 @@ DATASETS = {
         "build": products_csv,
         "models": (ProductPage, ProducerPage),
     },
+    "tours.csv": {
+        "title": "Tham quan ảo 360° (CSV)",
+        "content_type": "text/csv; charset=utf-8; header=present",
+        "build": tours_csv,
+        "models": (VirtualTourPage, TourSitePage),
+    },
 }
+
+
+def register_datasets() -> None:
+    """The catalogue entries of tours' datasets (called from ToursConfig.ready)."""
+    registry.register(
+        registry.Dataset(
+            id="tourism-sites",
+            title=_("Điểm du lịch nông thôn Hà Nội"),
+            description=_(
+                "Làng nghề, làng cổ, điểm du lịch cộng đồng, trang trại, khu sinh thái và di "
+                "tích: tên, loại hình, xã/phường, toạ độ, địa chỉ, giờ mở cửa, giá vé và "
+                "nhóm sản phẩm OCOP liên quan."
+            ),
+            keywords=(_("du lịch nông thôn"), _("làng nghề"), _("di tích"), _("Hà Nội")),
+            distributions=(
+                registry.Distribution("tours:sites_geojson", "application/geo+json"),
+                registry.Distribution("tours:sites_csv", "text/csv"),
+            ),
+            modified=lambda: last_modified(TourSitePage),
+        )
+    )
+    registry.register(
+        registry.Dataset(
+            id="tours",
+            title=_("Tham quan ảo 360° các điểm du lịch"),
+            description=_(
+                "Các chuyến tham quan ảo 360°: tên, điểm du lịch, số cảnh và đường dẫn xem."
+            ),
+            keywords=(_("tham quan ảo"), _("ảnh 360°"), _("du lịch nông thôn")),
+            distributions=(registry.Distribution("tours:tours_csv", "text/csv"),),
+            modified=lambda: last_modified(VirtualTourPage),
+        )
+    )

@@ -26,5 +26,25 @@ urlpatterns = [
         {"name": "tourism-sites.csv"},
         name="sites_csv",
     ),
+    path("open-data/tours.csv", views.dataset, {"name": "tours.csv"}, name="tours_csv"),
+    # OGC API – Features (tours/ogc.py)
+    path("open-data/ogc/", views.ogc_landing, name="ogc_landing"),
+    path("open-data/ogc/conformance", views.ogc_conformance, name="ogc_conformance"),
+    path("open-data/ogc/collections", views.ogc_collections, name="ogc_collections"),
+    path(
+        "open-data/ogc/collections/<str:collection_id>",
+        views.ogc_collection,
+        name="ogc_collection",
+    ),
+    path(
+        "open-data/ogc/collections/<str:collection_id>/items",
+        views.ogc_items,
+        name="ogc_items",
+    ),
+    path(
+        "open-data/ogc/collections/<str:collection_id>/items/<str:feature_id>",
+        views.ogc_item,
+        name="ogc_item",
+    ),
     path("du-lich/bien-qr/<int:page_id>/", plaques.plaque_sheet, name="plaques"),
 ]

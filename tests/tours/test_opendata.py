@@ -94,6 +94,7 @@ def test_tourism_sites_csv_round_trip(client):
         "/open-data/producers.geojson",
         "/open-data/products.csv",
         "/open-data/tourism-sites.csv",
+        "/open-data/tours.csv",
     ],
 )
 def test_open_data_caching_headers_and_conditional_get(client, path):
@@ -127,7 +128,7 @@ def test_open_data_page_describes_datasets_and_licence(client):
     html = client.get("/open-data/").content.decode()
     assert "CC BY 4.0" in html and "creativecommons.org/licenses/by/4.0" in html
     for name in ("tourism-sites.geojson", "producers.geojson", "products.csv", "tourism-sites.csv"):
-        assert f'href="{name}"' in html
+        assert f'href="/open-data/{name}"' in html
 
 
 def test_site_page_has_tourist_attraction_json_ld_and_small_map(client):

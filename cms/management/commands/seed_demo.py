@@ -87,6 +87,7 @@ class Command(BaseCommand):
             producers = product_demo.load_producers(data, producer_index, collection)
             created = product_demo.load_products(data, producers, collection)
             product_demo.load_batches(created)
+            product_demo.load_ntm_results()
             sites = tour_demo.load_tour_sites(data, tours_index)
             tour_demo.enrich_tour_sites(tours_index)
             tour_demo.load_demo_tours(collection)
