@@ -1,6 +1,15 @@
-"""Which UI language is active, for content fields kept in Vietnamese and English."""
+"""Which UI language is active, for content fields kept in Vietnamese and English, and the
+English URL prefix."""
 
+from django.utils import translation
 from django.utils.translation import get_language
+
+# Every public URL also exists under /en/, always in English (what search engines index as the
+# English alternate, `cms.seo.alternates`); without the prefix the language comes from the
+# cookie or the browser (LocaleMiddleware), Vietnamese by default.
+EN_PREFIX = "/en"
+# Not under the prefix: the admins keep their own URLs (and are left out of the CSP by path).
+UNPREFIXED = ("/admin/", "/django-admin/")
 
 
 def english_ui() -> bool:
@@ -10,3 +19,27 @@ def english_ui() -> bool:
 def localized(vi: str, en: str) -> str:
     """The English variant of a content field when the UI is English and it exists."""
     return en if en and english_ui() else vi
+
+
+def strip_prefix(path: str) -> str:
+    """/en/san-pham/ → /san-pham/ (any other path unchanged)."""
+    if path == EN_PREFIX or path.startswith(EN_PREFIX + "/"):
+        return path[len(EN_PREFIX) :] or "/"
+    return path
+
+
+class EnglishPrefixMiddleware:
+    """/en/<path> is <path> in English: the URL is resolved without the prefix and English is
+    activated whatever the cookie says. After LocaleMiddleware, before the page cache (whose key
+    holds the full path and the language). `request.path` keeps the prefix."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        rest = strip_prefix(request.path_info)
+        if rest != request.path_info and not rest.startswith(UNPREFIXED):
+            request.path_info = rest
+            translation.activate("en")
+            request.LANGUAGE_CODE = "en"
+        return self.get_response(request)

@@ -27,6 +27,11 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("trang chủ")
 
+    def meta_description(self) -> str:
+        """What the page's meta description says when no search description is set
+        (cms/seo.py makes it plain text of at most 160 characters)."""
+        return self.hero_text
+
     def page_cache_tags(self):
         """The anonymous page cache (cms/cache.py): the home page shows featured products,
         the newest producers and tourism sites (their apps purge these tags)."""
@@ -76,6 +81,11 @@ class StandardPage(Page):
     body = RichTextField(_("nội dung"))
 
     content_panels = Page.content_panels + [FieldPanel("menu_title"), FieldPanel("body")]
+
+    def meta_description(self) -> str:
+        """What the page's meta description says when no search description is set
+        (cms/seo.py makes it plain text of at most 160 characters)."""
+        return self.body
 
     class Meta:
         verbose_name = _("trang thông tin")

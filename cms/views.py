@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from . import datacache, opendata
 from .hardening import local_next
+from .language import strip_prefix
 
 
 @never_cache
@@ -18,7 +19,8 @@ def switch_language(request):
     """GET /i18n/chon/?language=en&next=/san-pham/: remember the language in its cookie and go
     back. A link or a GET form, so cached pages need no CSRF token for it; it changes only a
     display preference."""
-    target = local_next(request.GET.get("next"), "/")
+    # /en/… always shows English: the chosen language applies to the page without the prefix.
+    target = strip_prefix(local_next(request.GET.get("next"), "/"))
     response = HttpResponseRedirect(target)
     language = request.GET.get("language", "")
     if language in dict(settings.LANGUAGES) and check_for_language(language):
@@ -58,3 +60,13 @@ def opendata_catalog(request):
         opendata.newest_modified,
         extra=opendata.versions(),
     )
+
+
+@require_safe
+def catalogue(request):
+    """/danh-muc/: a fixed address of the catalogue for pages that cannot look pages up — the
+    500 page renders without the database (cms/templates/500.html)."""
+    from .chrome import section_urls
+
+    target = section_urls(request)["products.ProductIndexPage"]
+    return HttpResponseRedirect(target if target != "#" else "/")

@@ -24,6 +24,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import DraftStateMixin, Orderable, Page, RevisionMixin, WorkflowMixin
 from wagtail.search import index
 
+from cms import seo
 from cms.visibility import public, site_for
 
 from .forms import BatchForm, ProductPageForm
@@ -56,6 +57,11 @@ class ProducerIndexPage(Page):
 
     class Meta:
         verbose_name = _("danh sách chủ thể OCOP")
+
+    def meta_description(self) -> str:
+        """What the page's meta description says when no search description is set
+        (cms/seo.py makes it plain text of at most 160 characters)."""
+        return self.intro
 
     # The anonymous page cache (cms/cache.py): what this page shows, what its change affects.
     def page_cache_tags(self):
@@ -139,6 +145,15 @@ class ProducerPage(Page):
     PRODUCTS_PER_PAGE = 24
     # Fetched with the page when it is served (cms/routing.py).
     route_select_related = ("logo", "commune", "seller_identity")
+
+    def meta_description(self) -> str:
+        """What the page's meta description says when no search description is set
+        (cms/seo.py makes it plain text of at most 160 characters)."""
+        return self.story
+
+    def meta_image(self):
+        """The picture of link previews (cms/seo.py): the producer's logo."""
+        return self.logo
 
     def page_cache_tags(self):
         return ["products"]  # its product cards, with their stock
@@ -306,7 +321,7 @@ class ProductPage(Page):
 
         from cms.templatetags.cms_images import filter_specs
 
-        specs = [*filter_specs(*ProductPage.GALLERY_SPECS), ProductPage.JSONLD_SPEC]
+        specs = [*filter_specs(*ProductPage.GALLERY_SPECS), ProductPage.JSONLD_SPEC, seo.OG_SPEC]
         renditions = get_image_model().get_rendition_model().objects.filter(filter_spec__in=specs)
         return [
             Prefetch("images", queryset=ProductImage.objects.select_related("image")),
@@ -318,6 +333,18 @@ class ProductPage(Page):
     # The gallery's {% picture %} specs and the JSON-LD picture (checked by a test).
     GALLERY_SPECS = ("format-{webp,jpeg}", "max-{480x480,960x960}")
     JSONLD_SPEC = "max-960x960|format-jpeg"
+
+    og_type = "product"  # Open Graph (cms/seo.py)
+
+    def meta_description(self) -> str:
+        """What the page's meta description says when no search description is set
+        (cms/seo.py makes it plain text of at most 160 characters)."""
+        return self.summary or self.body
+
+    def meta_image(self):
+        """The picture of link previews (cms/seo.py): the first gallery picture (prefetched)."""
+        first = next(iter(self.images.all()), None)
+        return first.image if first else None
 
     def page_cache_tags(self):
         return [f"producer:{self.producer_id}"] if self.producer_id else []
@@ -641,6 +668,11 @@ class ProductIndexPage(Page):
     content_panels = Page.content_panels + [FieldPanel("intro")]
     subpage_types = []
     max_count = 1
+
+    def meta_description(self) -> str:
+        """What the page's meta description says when no search description is set
+        (cms/seo.py makes it plain text of at most 160 characters)."""
+        return self.intro
 
     class Meta:
         verbose_name = _("danh mục sản phẩm")

@@ -20,6 +20,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms import seo
 from cms.visibility import public
 from products.models import Commune, programme_communes
 from products.serializers import CommuneSerializer
@@ -44,6 +45,11 @@ class TourIndexPage(Page):
 
     class Meta:
         verbose_name = _("danh sách điểm du lịch")
+
+    def meta_description(self) -> str:
+        """What the page's meta description says when no search description is set
+        (cms/seo.py makes it plain text of at most 160 characters)."""
+        return self.intro
 
     # The anonymous page cache (cms/cache.py): what this page shows, what its change affects.
     def page_cache_tags(self):
@@ -146,6 +152,16 @@ class TourSitePage(Page):
         verbose_name = _("điểm du lịch nông thôn")
         verbose_name_plural = _("điểm du lịch nông thôn")
 
+    def meta_description(self) -> str:
+        """What the page's meta description says when no search description is set
+        (cms/seo.py makes it plain text of at most 160 characters)."""
+        return self.summary or self.story
+
+    def meta_image(self):
+        """The picture of link previews (cms/seo.py): the first gallery picture (prefetched)."""
+        first = next(iter(self.gallery.all()), None)
+        return first.image if first else None
+
     @property
     def ticket_lines(self) -> list[str]:
         return [line.strip() for line in self.ticket_prices.splitlines() if line.strip()]
@@ -162,7 +178,9 @@ class TourSitePage(Page):
     def route_prefetch_related(cls):
         return [
             models.Prefetch("gallery", queryset=TourSiteImage.objects.select_related("image")),
-            _renditions("gallery__image__renditions", cls.GALLERY_SPEC, cls.JSONLD_SPEC),
+            _renditions(
+                "gallery__image__renditions", cls.GALLERY_SPEC, cls.JSONLD_SPEC, seo.OG_SPEC
+            ),
         ]
 
     def get_context(self, request, *args, **kwargs):
@@ -273,6 +291,16 @@ class VirtualTourPage(Page):
         verbose_name = _("tham quan ảo 360°")
         verbose_name_plural = _("tham quan ảo 360°")
 
+    def meta_description(self) -> str:
+        """What the page's meta description says when no search description is set
+        (cms/seo.py makes it plain text of at most 160 characters)."""
+        return self.intro
+
+    def meta_image(self):
+        """The picture of link previews (cms/seo.py): the first scene's panorama (prefetched)."""
+        first = next(iter(self.scenes.all()), None)
+        return first.panorama if first else None
+
     @property
     def site(self):
         parent = self.get_parent()
@@ -293,7 +321,9 @@ class VirtualTourPage(Page):
             models.Prefetch(
                 "scenes__hotspots", queryset=Hotspot.objects.select_related("image", "product")
             ),
-            _renditions("scenes__panorama__renditions", PREVIEW_RENDITION, THUMB_RENDITION),
+            _renditions(
+                "scenes__panorama__renditions", PREVIEW_RENDITION, THUMB_RENDITION, seo.OG_SPEC
+            ),
         ]
 
     def get_context(self, request, *args, **kwargs):

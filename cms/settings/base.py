@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "cms.hardening.InputHardeningMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # /en/<path>: the same page in English (cms/language.py), for search engines' alternates.
+    "cms.language.EnglishPrefixMiddleware",
     # Anonymous pages from the cache (cms/cache.py): after the language is known, before the
     # session and the user are read.
     "cms.cache.PageCacheMiddleware",

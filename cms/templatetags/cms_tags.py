@@ -92,3 +92,57 @@ def languages_in_themselves():
     ("Tiếng Việt", "English") — not translated into the current language, and NFC-composed
     (Django's own `name_local` for vi is not)."""
     return list(settings.LANGUAGES)
+
+
+class CaptureNode(template.Node):
+    """Renders its content into a context variable (blocks inside may be overridden)."""
+
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, nodelist, name: str):
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context):
+        # Rendered template output is already escaped: keep it safe so it is not escaped twice.
+        context[self.name] = mark_safe(self.nodelist.render(context).strip())
+        return ""
+
+
+@register.tag
+def capture(parser, token):
+    """{% capture "name" %}…{% endcapture %}: base.html renders the title block once and uses
+    it in <title> and the Open Graph tags."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("{% capture %} takes one name")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[1].strip("\"'"))
+
+
+@register.inclusion_tag("cms/includes/seo_head.html", takes_context=True)
+def seo_head(context, title="", description="", keep=""):
+    """Meta description, canonical URL, language alternates, Open Graph and Twitter card of the
+    page (the rules are in cms/seo.py)."""
+    from cms import seo
+
+    request = context.get("request")
+    page = context.get("page")
+    params = tuple(keep.split()) or seo.CANONICAL_PARAMS
+    result = {"description": seo.description(page, text=str(description)), "title": title}
+    if request is None:
+        return result
+    image, width, height = seo.og_image(request, page)
+    locale, other_locales = seo.og_locale(get_language())
+    result.update(
+        canonical=seo.canonical_url(request, params),
+        alternates=seo.alternates(request, params),
+        og_type=getattr(page, "og_type", "website"),
+        image=image,
+        image_width=width,
+        image_height=height,
+        locale=locale,
+        other_locales=other_locales,
+    )
+    return result

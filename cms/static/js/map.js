@@ -77,6 +77,17 @@
     var lat = parseFloat(el.getAttribute("data-lat"));
     var lon = parseFloat(el.getAttribute("data-lon"));
     if (isNaN(lat) || isNaN(lon)) return;
+    // Leaflet finds its marker pictures from the path of leaflet.css at run time, which fails
+    // once the file names carry a hash (ManifestStaticFilesStorage): the template gives their
+    // real URLs ({% static %}), and imagePath "" stops the guess.
+    if (el.getAttribute("data-icon-url")) {
+      L.Icon.Default.imagePath = "";
+      L.Icon.Default.mergeOptions({
+        iconUrl: el.getAttribute("data-icon-url"),
+        iconRetinaUrl: el.getAttribute("data-icon-retina-url"),
+        shadowUrl: el.getAttribute("data-shadow-url"),
+      });
+    }
     var mini = L.map(el, { scrollWheelZoom: false }).setView([lat, lon], 14);
     tiles(el.getAttribute("data-tile-url"), el.getAttribute("data-attribution")).addTo(mini);
     // More than one place (a batch's production stages): data-points = [[lat, lon, title], …].
