@@ -1,4 +1,3 @@
-from django.db import transaction
 from django.dispatch import receiver
 
 from shop.checkout import order_placed
@@ -6,7 +5,7 @@ from shop.checkout import order_placed
 
 @receiver(order_placed, dispatch_uid="experiences.tickets_on_order")
 def tickets_on_order(sender, order_pk, **kwargs):
-    """An order with places in sessions: issue its tickets and email them (after commit)."""
+    """An order with places in sessions (sent after commit): issue its tickets, email them."""
     from .bookings import send_ticket_email
 
-    transaction.on_commit(lambda: send_ticket_email(order_pk))
+    send_ticket_email(order_pk)
