@@ -1,6 +1,6 @@
 """Demo experiences (run by seed_demo): a pottery class at Bát Tràng, the Hồng Vân village
-tour (already a product of cms/data/hanoi.json) and a silk-farm morning at Phùng Xá, with
-sessions on the coming weekends relative to the day of seeding. Idempotent: pages by slug,
+tour and a silk-farm morning at Phùng Xá (products of cms/data/hanoi.json, category VI.1), with
+sessions on the coming weekends relative to the day of seeding. Idempotent: products by slug,
 rules by product, sessions by (experience, date, start time)."""
 
 import datetime
@@ -9,9 +9,8 @@ from decimal import Decimal
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
-from cms.demo_data import publish, vi_slug
-from products.demo import demo_collection, get_or_create_image
-from products.models import OcopCategory, ProducerPage, ProductImage, ProductPage, ProductVariant
+from cms.demo_data import vi_slug
+from products.models import ProductPage
 from products.roles import OFFICER_GROUP
 
 from .models import Experience, ExperienceSession
@@ -22,9 +21,6 @@ EXPERIENCES = [
     {
         "producer": "gom-su-quang-vinh",
         "name": "Lớp học làm gốm Bát Tràng",
-        "name_en": "Bát Tràng pottery class",
-        "summary": "Tự tay vuốt gốm trên bàn xoay, vẽ men lam và mang sản phẩm về nhà.",
-        "unit": "Vé 1 người / buổi",
         "price": 250000,
         "free_cancel_hours": 24,
         "payment": Experience.Payment.FULL,
@@ -58,9 +54,6 @@ EXPERIENCES = [
     {
         "producer": "dau-tam-to-my-duc",
         "name": "Buổi sáng nuôi tằm, ươm tơ ở Phùng Xá",
-        "name_en": "A silk-farm morning in Phùng Xá",
-        "summary": "Hái lá dâu, cho tằm ăn, xem ươm tơ và dệt lụa cùng người làng.",
-        "unit": "Vé 1 người / buổi",
         "price": 180000,
         "free_cancel_hours": 12,
         "payment": Experience.Payment.FULL,
@@ -76,28 +69,10 @@ EXPERIENCES = [
 
 
 def _product(item) -> ProductPage | None:
-    producer = ProducerPage.objects.filter(slug=item["producer"]).first()
-    if producer is None:
-        return None
-    slug = vi_slug(item["name"])
-    page = ProductPage.objects.child_of(producer).filter(slug=slug).first()
-    if page is not None or "unit" not in item:
-        return page
-    collection = demo_collection()
-    image = get_or_create_image(item["name"], slug, collection)
-    page = ProductPage(
-        title=item["name"],
-        slug=slug,
-        name_en=item.get("name_en", ""),
-        summary=item.get("summary", ""),
-        category=OcopCategory.objects.get(code="VI.1"),
-        origin_commune=producer.commune,
-    )
-    page.images = [ProductImage(image=image, caption=item["name"])]
-    page.variants = [ProductVariant(sku=f"{slug}-1"[:64], label=item["unit"], price=item["price"])]
-    producer.add_child(instance=page)
-    publish(page)
-    return page
+    """The experience's product page, loaded from cms/data/hanoi.json by products/demo.py."""
+    return ProductPage.objects.filter(
+        producer__slug=item["producer"], slug=vi_slug(item["name"])
+    ).first()
 
 
 def upcoming_weekend_days(weekday: int, today: datetime.date, weeks: int = WEEKS):
