@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("cms.search.urls")),
     path("shop/", include("shop.urls")),
     path("tai-khoan/", include("shop.account.urls")),
+    path("trai-nghiem/", include("experiences.urls")),
     path("", include(tour_urls)),
 ]
 

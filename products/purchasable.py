@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from cms.visibility import public
 
+from . import sources
 from .models import ProducerPage, ProductPage, ProductVariant
 from .stock import availability
 
@@ -28,6 +29,9 @@ class Purchasable:
     product_id: int
     weight_grams: int | None = None  # None: the producer has not given it
     restricted: bool = False  # alcohol from 5.5% or age-restricted: adults, paid online only
+    # False for a place in an experience session (products/sources.py): nothing to deliver,
+    # the buyer comes to the producer, so the checkout offers no delivery for it.
+    shippable: bool = True
 
     @property
     def display_name(self) -> str:
@@ -40,6 +44,13 @@ def get_purchasables(skus: Iterable[str]) -> dict[str, Purchasable]:
     skus = {str(s) for s in skus if s}
     if not skus:
         return {}
+    own, others = sources.split_skus(skus)
+    found: dict[str, Purchasable] = {}
+    for source, theirs in others:
+        found.update(source.get(theirs))
+    skus = set(own)
+    if not skus:
+        return found
     variants = (
         ProductVariant.objects.filter(
             sku__in=skus, page__in=public(ProductPage), page__producer__isnull=False
@@ -61,24 +72,32 @@ def get_purchasables(skus: Iterable[str]) -> dict[str, Purchasable]:
         )
     )
     free = availability(skus)
-    return {
-        v.sku: Purchasable(
-            sku=v.sku,
-            title=v.page.title,
-            variant_label=v.label,
-            unit_price=int(v.price),
-            producer_id=v.page.producer.pk,
-            producer_title=v.page.producer.title,
-            producer_slug=v.page.producer.slug,
-            available=free.get(v.sku, 0),
-            product_id=v.page.pk,
-            weight_grams=v.weight_grams,
-            restricted=v.page.restricted,
-        )
-        for v in variants
-        # Restricted goods without the seller's licence are not for sale, however published.
-        if not (v.page.restricted and not v.page.licence_number.strip())
-    }
+    variants = list(variants)
+    # A product sold by another source (an experience: places in dated sessions) is not sold
+    # by its variants.
+    claimed = sources.claimed_products({v.page_id for v in variants})
+    found.update(
+        {
+            v.sku: Purchasable(
+                sku=v.sku,
+                title=v.page.title,
+                variant_label=v.label,
+                unit_price=int(v.price),
+                producer_id=v.page.producer.pk,
+                producer_title=v.page.producer.title,
+                producer_slug=v.page.producer.slug,
+                available=free.get(v.sku, 0),
+                product_id=v.page.pk,
+                weight_grams=v.weight_grams,
+                restricted=v.page.restricted,
+            )
+            for v in variants
+            # Restricted goods without the seller's licence are not for sale, however published.
+            if not (v.page.restricted and not v.page.licence_number.strip())
+            and v.page_id not in claimed
+        }
+    )
+    return found
 
 
 def get_purchasable(sku: str) -> Purchasable | None:

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext as _
 
+from . import sources
 from .models import ProductVariant, StockItem, StockMovement
 
 # Sent after commit, once per operation: sender=StockItem, skus=frozenset[str], operation=str
@@ -193,9 +194,13 @@ def _totals(items: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
 
 
 def reserve(items: Iterable[tuple[str, int]]) -> None:
-    """Reserve every (sku, quantity) or none of them."""
-    totals = _totals(items)
+    """Reserve every (sku, quantity) or none of them. SKUs of another source (an experience
+    session's places, products/sources.py) are reserved by it in the same transaction."""
+    items, others = sources.split(_totals(items))
+    totals = _totals(items) if items else []
     with transaction.atomic():
+        for source, theirs in others:
+            source.reserve(theirs)
         for sku, quantity in totals:
             updated = StockItem.objects.filter(
                 sku=sku, on_hand__gte=F("reserved") + quantity
@@ -209,8 +214,11 @@ def reserve(items: Iterable[tuple[str, int]]) -> None:
 
 def release(items: Iterable[tuple[str, int]]) -> None:
     """Give reserved units back (order cancelled, payment expired, refund)."""
-    totals = _totals(items)
+    items, others = sources.split(_totals(items))
+    totals = _totals(items) if items else []
     with transaction.atomic():
+        for source, theirs in others:
+            source.release(theirs)
         released = []
         for sku, quantity in totals:
             if StockItem.objects.filter(sku=sku, reserved__gte=quantity).update(
@@ -222,8 +230,11 @@ def release(items: Iterable[tuple[str, int]]) -> None:
 
 def consume(items: Iterable[tuple[str, int]], *, reason: str = "", user=None) -> None:
     """Reserved units leave the warehouse (delivered): on hand and reserved both go down."""
-    totals = _totals(items)
+    items, others = sources.split(_totals(items))
+    totals = _totals(items) if items else []
     with transaction.atomic():
+        for source, theirs in others:
+            source.consume(theirs)
         consumed = []
         for sku, quantity in totals:
             item = StockItem.objects.select_for_update().filter(sku=sku).first()
@@ -247,8 +258,11 @@ def consume(items: Iterable[tuple[str, int]], *, reason: str = "", user=None) ->
 
 def restock(items: Iterable[tuple[str, int]], *, reason: str = "", user=None) -> None:
     """Delivered units come back to the producer (an accepted return): on hand goes up."""
-    totals = _totals(items)
+    items, others = sources.split(_totals(items))
+    totals = _totals(items) if items else []
     with transaction.atomic():
+        for source, theirs in others:
+            source.restock(theirs)
         restocked = []
         for sku, quantity in totals:
             item = StockItem.objects.select_for_update().filter(sku=sku).first()

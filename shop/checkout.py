@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import django.dispatch
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -24,6 +25,10 @@ INVOICE_FIELDS = ("invoice_company", "invoice_tax_code", "invoice_address", "inv
 RESTRICTED_NO_COD = gettext_lazy(
     "Đơn có rượu hoặc hàng hạn chế không thanh toán khi nhận hàng: chọn chuyển khoản hoặc thẻ."
 )
+
+
+# Sent once an order is committed: sender=Order, order_pk=int (experiences issue tickets on it).
+order_placed = django.dispatch.Signal()
 
 
 class CheckoutError(Exception):
@@ -58,6 +63,12 @@ class ProducerGroup:
     @property
     def fee(self) -> int:
         return self.quote.fee if self.quote else 0
+
+    @property
+    def shippable(self) -> bool:
+        """False when nothing in the part is delivered (places in an experience session):
+        the buyer comes to the producer."""
+        return any(line.item.shippable for line in self.lines)
 
 
 @dataclass
@@ -130,7 +141,9 @@ def price_cart(
             continue
         if quantity > item.available:
             problems.append(
-                _("%(name)s: chỉ còn %(n)s đơn vị.")
+                _short_message(item, item.available)
+                if not item.shippable
+                else _("%(name)s: chỉ còn %(n)s đơn vị.")
                 % {"name": item.display_name, "n": item.available}
             )
         group = groups.setdefault(
@@ -142,6 +155,8 @@ def price_cart(
         group.lines.append(PricedLine(item, quantity))
     ordered = sorted(groups.values(), key=lambda g: g.producer_title)
     for group in ordered:
+        if not group.shippable:
+            group.method = OrderShipment.Method.PICKUP
         group.quote = quote_part(
             group.producer_id, group.lines, group.subtotal, destination, group.method
         )
@@ -249,6 +264,13 @@ def place_order(
 
 
 def _short_message(item, available: int) -> str:
+    if not item.shippable:  # places in an experience session
+        if available <= 0:
+            return _("%(name)s: buổi này đã hết chỗ.") % {"name": item.display_name}
+        return _("%(name)s: buổi này chỉ còn %(n)s chỗ.") % {
+            "name": item.display_name,
+            "n": available,
+        }
     if available <= 0:
         return _("%(name)s vừa hết hàng.") % {"name": item.display_name}
     return _("%(name)s chỉ còn %(n)s đơn vị.") % {"name": item.display_name, "n": available}
@@ -325,6 +347,7 @@ def _create(priced, address, destination, method, user, token, invoice, consente
             raise CheckoutError(_short_message(item, exc.available))
         transaction.on_commit(lambda: emails.send_order_email(order.pk, "placed"))
         transaction.on_commit(lambda: notify_new_order(order.pk))
+        transaction.on_commit(lambda: order_placed.send(sender=Order, order_pk=order.pk))
     return order
 
 

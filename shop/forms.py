@@ -138,10 +138,13 @@ class CheckoutForm(forms.Form):
         )
         self.groups = list(groups)
         for group in self.groups:
+            shippable = getattr(group, "shippable", True)  # experiences: on site only
             self.fields[f"ship_{group.producer_id}"] = forms.ChoiceField(
                 label=group.producer_title,
-                choices=OrderShipment.Method.choices,
-                initial=OrderShipment.Method.DELIVERY,
+                choices=OrderShipment.Method.choices
+                if shippable
+                else [(OrderShipment.Method.PICKUP, _("Đến trực tiếp (trải nghiệm)"))],
+                initial=OrderShipment.Method.DELIVERY if shippable else OrderShipment.Method.PICKUP,
                 widget=forms.RadioSelect,
                 error_messages={
                     "required": _("Chọn hình thức nhận hàng."),

@@ -350,6 +350,9 @@ def _can_view(request, order: Order) -> bool:
     return state == "valid"
 
 
+can_view_order = _can_view  # for the experiences app's cancel button on the order page
+
+
 def order_page(view):
     """For the order's own pages (order, pay, return and review forms): never cached, and an
     expired link shows the tracking form, which gives a fresh link."""

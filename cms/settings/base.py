@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "cms",
     "products",
     "shop",
+    "experiences",
     "tours",
     "cms.search",
     "wagtail.api.v2",

@@ -22,7 +22,7 @@ def test_buyer_filters_catalogue_and_opens_a_product(browser_page, demo_password
 
     page.get_by_role("link", name="Xem sản phẩm OCOP").click()
     page.wait_for_url("**/san-pham/")
-    assert "49 sản phẩm" in page.locator(".result-count").inner_text()
+    assert "51 sản phẩm" in page.locator(".result-count").inner_text()
 
     page.select_option("#id_group", "I")
     page.get_by_label("5 sao").check()

@@ -71,7 +71,7 @@ def test_home_page_shows_featured_products_producers_and_tours(client):
 def test_listing_shows_all_demo_products(client):
     response = client.get(listing_url())
     assert response.status_code == 200
-    assert response.context["page_obj"].paginator.count == 49
+    assert response.context["page_obj"].paginator.count == 51  # 49 goods + 2 experiences (issue 18)
 
 
 def test_product_page_shows_badge_variants_producer_and_webp(client):
@@ -104,7 +104,7 @@ def test_producer_page_lists_its_products(client):
     producer = ProducerPage.objects.get(slug="gom-su-quang-vinh")
     response = client.get(producer.url)
     assert response.status_code == 200
-    assert len(response.context["products"]) == 4
+    assert len(response.context["products"]) == 5  # 4 goods + the pottery class
     assert {p.producer_id for p in response.context["products"]} == {producer.pk}
 
 

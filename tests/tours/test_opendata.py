@@ -59,7 +59,7 @@ def test_products_csv_round_trip(client):
     raw = response.content
     assert not raw.startswith(b"\xef\xbb\xbf")  # UTF-8 without BOM
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8"))))
-    assert len(rows) == ProductPage.objects.live().count() == 49
+    assert len(rows) == ProductPage.objects.live().count() == 51
     assert list(rows[0]) == [
         "id", "slug", "name", "name_en", "producer_id", "producer", "category_code", "category",
         "group_code", "ocop_stars", "ocop_status", "ocop_year", "min_price_vnd",

@@ -17,6 +17,7 @@ from wagtail.models import Site
 from cms import demo as site_demo
 from cms.demo_data import load
 from cms.search import service as search_service
+from experiences import demo as experience_demo
 from products import demo as product_demo
 from products import roles as product_roles
 from tours import demo as tour_demo
@@ -97,6 +98,8 @@ class Command(BaseCommand):
                 extra = product_demo.load_extra_products(extra_products, producers, collection)
         username, made = site_demo.ensure_admin(password)
         logins = product_roles.ensure_roles_and_logins(password)  # issue 3: groups + logins
+        with transaction.atomic():
+            experience_demo.load_experiences()  # issue 18: sessions on the coming weekends
         search_service.rebuild()  # issue 5: leave the search index built
         if production:
             created_logins = [name for name, _who, created in logins if created]
