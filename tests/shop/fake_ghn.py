@@ -256,7 +256,8 @@ class FakeGHN(FakeCarrier):
         body = {**body, "from_district_id": self._district_named(body["from_district_name"])}
         fee = self._price(body)["total"]
         code = "L" + uuid.uuid4().hex[:7].upper()
-        arrival = datetime.now(UTC) + timedelta(days=self._days(body))
+        # GHN promises a day in Vietnam (UTC+7) and sends its end, 23:59:59 there = 16:59:59Z.
+        arrival = datetime.now(UTC) + timedelta(hours=7) + timedelta(days=self._days(body))
         self.orders[code] = {
             "order_code": code,
             "client_order_code": reference or "",
