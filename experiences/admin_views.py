@@ -25,6 +25,7 @@ CSV_HEADER = [
     "Số người",
     "Thanh toán",
     "Đã thanh toán",
+    "Thu tại chỗ (đ)",
     "Trạng thái đơn",
     "Đã đến lúc",
 ]
@@ -125,6 +126,7 @@ class ParticipantsCsvView(View):
                     t.participants,
                     order.get_payment_method_display(),
                     "có" if order.is_paid else "chưa",
+                    t.line.due_on_site,
                     order.get_status_display(),
                     timezone.localtime(t.checked_in_at).strftime("%Y-%m-%d %H:%M")
                     if t.checked_in_at

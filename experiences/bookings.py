@@ -26,7 +26,7 @@ from products.permissions import is_officer
 from shop.models import Order
 from shop.permissions import producer_ids_for
 
-from .models import ExperienceSession, Ticket
+from .models import Experience, ExperienceSession, Ticket
 from .places import session_id
 
 logger = logging.getLogger(__name__)
@@ -127,11 +127,19 @@ def may_manage(user, ticket_or_session) -> bool:
 
 
 def sessions_for(user):
-    """The sessions this login may see participants of (officers: all)."""
+    """The sessions this login may see participants of and edit (officers: all)."""
     qs = ExperienceSession.objects.select_related("experience__product")
     if is_officer(user):
         return qs
     return qs.filter(experience__product__producer_id__in=producer_ids_for(user))
+
+
+def experiences_for(user):
+    """The experiences this login may schedule sessions of (officers: all)."""
+    qs = Experience.objects.all()
+    if is_officer(user):
+        return qs
+    return qs.filter(product__producer_id__in=producer_ids_for(user))
 
 
 def is_valid(ticket: Ticket) -> bool:

@@ -9,6 +9,7 @@ constraint keeps booked + held ≤ capacity whatever writes the row.
 import datetime
 import secrets
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -18,6 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
+
+from products.purchasable import deposit_of
+
+from .forms import SessionForm
 
 # Unambiguous upper-case alphabet, as the shop's order references: read out, typed at the gate.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -85,9 +90,12 @@ class Experience(models.Model):
 
     def deposit_of(self, amount: int) -> int:
         """What is charged when booking `amount` đồng (the rest is paid on site)."""
-        if self.payment != self.Payment.DEPOSIT:
-            return amount
-        return (amount * self.deposit_percent + 99) // 100
+        return deposit_of(amount, self.charged_percent)
+
+    @property
+    def charged_percent(self) -> int:
+        """The share of the price charged when booking (100 unless a deposit is asked)."""
+        return self.deposit_percent if self.payment == self.Payment.DEPOSIT else 100
 
 
 class ExperienceSession(models.Model):
@@ -150,8 +158,9 @@ class ExperienceSession(models.Model):
 
     PLACE_FIELDS = ("held", "booked")
 
+    base_form_class = SessionForm  # a producer's own experiences only
     panels = [
-        FieldPanel("experience"),
+        FieldPanel("experience", widget=forms.Select),  # a list, not the all-snippets chooser
         FieldRowPanel(
             [FieldPanel("date"), FieldPanel("start_time"), FieldPanel("duration_minutes")]
         ),

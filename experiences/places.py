@@ -164,6 +164,7 @@ class SessionPlaces:
                 weight_grams=0,
                 restricted=product.restricted,
                 shippable=False,
+                deposit_percent=s.experience.charged_percent,
             )
         return found
 

@@ -32,10 +32,25 @@ class Purchasable:
     # False for a place in an experience session (products/sources.py): nothing to deliver,
     # the buyer comes to the producer, so the checkout offers no delivery for it.
     shippable: bool = True
+    # Share of the price paid when ordering, in percent (an experience with a deposit rule:
+    # the rest is paid to the producer on site). 100: paid in full.
+    deposit_percent: int = 100
 
     @property
     def display_name(self) -> str:
         return f"{self.title} — {self.variant_label}"
+
+    def due_on_site(self, amount: int) -> int:
+        """Of `amount` đồng of this item, what is paid on site rather than when ordering."""
+        return amount - deposit_of(amount, self.deposit_percent)
+
+
+def deposit_of(amount: int, percent: int) -> int:
+    """What is charged when ordering `amount` đồng with a `percent` deposit (whole đồng,
+    rounded up, so the deposit never falls short of its share); 100 → all of it."""
+    if percent >= 100:
+        return amount
+    return (amount * percent + 99) // 100
 
 
 def get_purchasables(skus: Iterable[str]) -> dict[str, Purchasable]:

@@ -76,10 +76,16 @@ OFFICER_MODEL_PERMISSIONS = (
 )
 # Farmers record their own products' batches (products.trace decides which) and submit them;
 # publishing a batch is the officers' (the approval workflow).
+# They also schedule the sessions of their own experiences (experiences.bookings decides
+# which; booked places and deletions are guarded there and in its admin).
 PRODUCER_MODEL_PERMISSIONS = (
     "wagtailadmin.access_admin",
     "products.add_traceabilitybatch",
     "products.change_traceabilitybatch",
+    "experiences.add_experiencesession",
+    "experiences.change_experiencesession",
+    "experiences.delete_experiencesession",
+    "experiences.view_experiencesession",
 )
 
 

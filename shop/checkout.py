@@ -25,6 +25,9 @@ INVOICE_FIELDS = ("invoice_company", "invoice_tax_code", "invoice_address", "inv
 RESTRICTED_NO_COD = gettext_lazy(
     "Đơn có rượu hoặc hàng hạn chế không thanh toán khi nhận hàng: chọn chuyển khoản hoặc thẻ."
 )
+DEPOSIT_NO_COD = gettext_lazy(
+    "Trải nghiệm cần đặt cọc khi đặt chỗ: chọn chuyển khoản hoặc thẻ để trả tiền cọc."
+)
 
 
 # Sent once an order is committed: sender=Order, order_pk=int (experiences issue tickets on it).
@@ -46,6 +49,10 @@ class PricedLine:
     def line_total(self) -> int:
         return self.item.unit_price * self.quantity
 
+    @property
+    def due_on_site(self) -> int:
+        return self.item.due_on_site(self.line_total)
+
 
 @dataclass
 class ProducerGroup:
@@ -63,6 +70,10 @@ class ProducerGroup:
     @property
     def fee(self) -> int:
         return self.quote.fee if self.quote else 0
+
+    @property
+    def due_on_site(self) -> int:
+        return sum(line.due_on_site for line in self.lines)
 
     @property
     def shippable(self) -> bool:
@@ -87,6 +98,15 @@ class PricedCart:
     @property
     def total(self) -> int:
         return self.subtotal + self.shipping_total
+
+    @property
+    def due_on_site(self) -> int:
+        """Paid to the producers on site: the rest of the experiences booked with a deposit."""
+        return sum(g.due_on_site for g in self.groups)
+
+    @property
+    def due_now(self) -> int:
+        return self.total - self.due_on_site
 
     @property
     def count(self) -> int:
@@ -231,6 +251,8 @@ def place_order(
             raise CheckoutError(str(RESTRICTED_NO_COD))
         if not adult:
             raise CheckoutError(_("Đơn có đồ uống có cồn: xác nhận bạn đã đủ 18 tuổi."))
+    if priced.due_on_site and method.code == Order.Payment.COD:
+        raise CheckoutError(str(DEPOSIT_NO_COD))
     for group in priced.groups:
         if shipping.get(group.producer_id) not in OrderShipment.Method.values:
             raise CheckoutError(
@@ -301,6 +323,7 @@ def _create(priced, address, destination, method, user, token, invoice, consente
             subtotal=priced.subtotal,
             shipping_total=priced.shipping_total,
             total=priced.total,
+            due_on_site=priced.due_on_site,
             language=buyer_language(),
             checkout_token=token or None,
             terms_accepted_at=consented_at,
@@ -327,6 +350,7 @@ def _create(priced, address, destination, method, user, token, invoice, consente
                     unit_price=line.item.unit_price,
                     quantity=line.quantity,
                     product_id=line.item.product_id,
+                    due_on_site=line.due_on_site,
                 )
                 for line in group.lines
             )

@@ -106,9 +106,11 @@ class CheckoutForm(forms.Form):
         help_text=_("Đơn có đồ uống có cồn: pháp luật không cho bán cho người dưới 18 tuổi."),
     )
 
-    def __init__(self, *args, groups=(), restricted=False, **kwargs):
+    def __init__(self, *args, groups=(), restricted=False, deposit=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.restricted = restricted
+        # restricted goods and experiences booked with a deposit are paid online, not in cash
+        no_cod = restricted or deposit
         provinces = province_choices()
         self.fields["province"].choices = provinces
         self.fields["province"].initial = settings.SHOP_DEFAULT_PROVINCE
@@ -124,7 +126,7 @@ class CheckoutForm(forms.Form):
         self.fields["payment_method"].choices = [
             (m.code, m.label)
             for m in all_methods()
-            if m.available() and not (restricted and m.code == "cod")
+            if m.available() and not (no_cod and m.code == "cod")
         ]
         if restricted:
             self.fields["adult_confirmed"].required = True

@@ -21,7 +21,9 @@ the sum of its account. Accounts:
 
 A part paid to the platform (transfer, card):  cash +total; producer −net; commission −c;
 tax −t; delivery −fee. A cash-on-delivery part collected by the producer: the producer holds
-the cash, so producer +(subtotal + fee) as well — it then owes the platform c + t + fee.
+the cash, so producer +(subtotal + fee) as well — it then owes the platform c + t + fee. An
+experience booked with a deposit is paid to the platform only in part: cash +(total − on site),
+producer +on site (the rest, which the producer collects from the participants).
 """
 
 from dataclasses import dataclass
@@ -114,7 +116,10 @@ def post_sale(part: OrderShipment) -> LedgerTransaction:
     elif order.payment_method == Order.Payment.COD:
         entries[producer] += s.subtotal + s.fee  # the producer holds the cash
     else:
-        entries[f"cash:{order.payment_method}"] = s.subtotal + s.fee
+        # paid to the platform; the rest of a deposit is the producer's to collect on site
+        on_site = part.due_on_site
+        entries[f"cash:{order.payment_method}"] = s.subtotal + s.fee - on_site
+        entries[producer] += on_site
     return post(f"sale:{part.pk}", SALE, entries, order=order, shipment=part, memo=order.reference)
 
 
@@ -129,7 +134,7 @@ def post_held(order: Order) -> LedgerTransaction:
     """Money that arrived for an order already cancelled: the platform holds it for the buyer
     (cash in, owed back) until the refund reverses it."""
     method = order.payment_method
-    entries = {f"cash:{method}": order.total, REFUNDS_OWED: -order.total}
+    entries = {f"cash:{method}": order.due_now, REFUNDS_OWED: -order.due_now}
     return post(f"held:{order.pk}", HELD, entries, order=order, memo=f"{order.reference} giữ hộ")
 
 

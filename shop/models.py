@@ -75,6 +75,9 @@ class Order(models.Model):
     subtotal = models.PositiveBigIntegerField(_("tiền hàng"))
     shipping_total = models.PositiveBigIntegerField(_("phí vận chuyển"), default=0)
     total = models.PositiveBigIntegerField(_("tổng cộng"))
+    # Of the total, what the buyer pays the producer on site (the rest of an experience's
+    # deposit); paid online or by transfer is `due_now`.
+    due_on_site = models.PositiveBigIntegerField(_("trả tại chỗ"), default=0)
 
     # The language the buyer ordered in: their emails are written in it.
     language = models.CharField(_("ngôn ngữ"), max_length=10, default="vi", editable=False)
@@ -149,6 +152,11 @@ class Order(models.Model):
         return self.paid_at is not None
 
     @property
+    def due_now(self) -> int:
+        """What is paid when ordering (card, transfer; all of it for cash on delivery)."""
+        return self.total - self.due_on_site
+
+    @property
     def wants_invoice(self) -> bool:
         return bool(self.invoice_tax_code)
 
@@ -215,6 +223,11 @@ class OrderShipment(models.Model):
     @property
     def total(self) -> int:
         return self.subtotal + self.fee
+
+    @property
+    def due_on_site(self) -> int:
+        """What the buyer pays this producer on site (the rest after a deposit)."""
+        return sum(line.due_on_site for line in self.lines.all())
 
     @property
     def tracking_url(self) -> str:
@@ -299,6 +312,8 @@ class OrderLine(models.Model):
     # The product page the line was bought from (for reviews); None on lines placed before it
     # was recorded, which fall back to their SKU.
     product_id = models.PositiveIntegerField(_("mã sản phẩm"), null=True, blank=True)
+    # Of the line's total, what is paid on site (an experience booked with a deposit).
+    due_on_site = models.PositiveBigIntegerField(_("trả tại chỗ"), default=0)
 
     class Meta:
         ordering = ["pk"]
@@ -310,6 +325,10 @@ class OrderLine(models.Model):
     @property
     def line_total(self) -> int:
         return self.unit_price * self.quantity
+
+    @property
+    def due_now(self) -> int:
+        return self.line_total - self.due_on_site
 
 
 class OrderStatusChange(models.Model):

@@ -178,6 +178,18 @@ def cart_remove(request):
     return _cart_action(request, _remove)
 
 
+def _checkout_form(priced, *args, **kwargs) -> CheckoutForm:
+    """The checkout form for this cart: its parts' delivery choices, and no cash on delivery
+    for restricted goods or experiences booked with a deposit."""
+    return CheckoutForm(
+        *args,
+        groups=priced.groups,
+        restricted=priced.restricted,
+        deposit=bool(priced.due_on_site),
+        **kwargs,
+    )
+
+
 @never_cache
 def checkout(request):
     cart = Cart(request)
@@ -197,9 +209,9 @@ def checkout(request):
         # Without JavaScript: the buyer picked another province; show its communes.
         data = request.POST.copy()
         data["commune"] = ""
-        form = CheckoutForm(initial=data.dict(), groups=priced.groups, restricted=priced.restricted)
+        form = _checkout_form(priced, initial=data.dict())
     elif request.method == "POST":
-        form = CheckoutForm(request.POST, groups=priced.groups, restricted=priced.restricted)
+        form = _checkout_form(priced, request.POST)
         if form.is_valid() and not priced.problems:
             data = {k: v for k, v in form.cleaned_data.items() if k != "commune"}
             data["commune"] = form.cleaned_data["commune"].code
@@ -208,7 +220,7 @@ def checkout(request):
             _review_token(request)
             return redirect("shop:review")
     else:
-        form = CheckoutForm(initial=initial, groups=priced.groups, restricted=priced.restricted)
+        form = _checkout_form(priced, initial=initial)
     return render(
         request,
         "shop/checkout.html",
@@ -220,7 +232,7 @@ def _checkout_data(request, priced):
     data = request.session.get(CHECKOUT_SESSION_KEY)
     if not data:
         return None
-    form = CheckoutForm(data, groups=priced.groups, restricted=priced.restricted)
+    form = _checkout_form(priced, data)
     return form if form.is_valid() else None
 
 

@@ -14,7 +14,7 @@ def transfer_details(order) -> dict:
     payload = build_payload(
         bank_bin=settings.VIETQR_BANK_BIN,
         account=settings.VIETQR_ACCOUNT,
-        amount=int(order.total),
+        amount=int(order.due_now),
         reference=order.reference,
     )
     return {
@@ -25,6 +25,6 @@ def transfer_details(order) -> dict:
         "deadline": order.created_at + datetime.timedelta(hours=settings.SHOP_TRANSFER_HOLD_HOURS),
         "account": settings.VIETQR_ACCOUNT,
         "account_name": settings.VIETQR_ACCOUNT_NAME,
-        "amount": int(order.total),
+        "amount": int(order.due_now),
         "reference": order.reference,
     }

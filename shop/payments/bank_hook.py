@@ -113,9 +113,9 @@ def apply_notification(payload) -> "BankTransaction":  # noqa: F821
                 )
             elif order.is_paid:
                 outcome = Outcome.ALREADY_PAID
-            elif data["amount"] < order.total:
+            elif data["amount"] < order.due_now:
                 outcome = Outcome.PARTIAL
-            elif data["amount"] > order.total:
+            elif data["amount"] > order.due_now:
                 outcome = Outcome.OVERPAID
             else:
                 orders.mark_paid(order, note=f"Ngân hàng {tx_id}")

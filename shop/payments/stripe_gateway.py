@@ -27,17 +27,7 @@ def client() -> stripe.StripeClient:
 
 
 def session_params(order, request) -> dict:
-    line_items = [
-        {
-            "quantity": line.quantity,
-            "price_data": {
-                "currency": CURRENCY,
-                "unit_amount": int(line.unit_price),  # whole đồng (zero-decimal)
-                "product_data": {"name": f"{line.title} — {line.variant_label}"[:250]},
-            },
-        }
-        for line in order.lines.all()
-    ]
+    line_items = [_line_item(line) for line in order.lines.all()]
     if order.shipping_total:
         line_items.append(
             {
@@ -65,6 +55,27 @@ def session_params(order, request) -> dict:
     if order.email:
         params["customer_email"] = order.email
     return params
+
+
+def _line_item(line) -> dict:
+    """A Checkout line in whole đồng (zero-decimal); a line booked with a deposit is charged
+    its deposit only, as one item that says so (the rest is paid on site)."""
+    name = f"{line.title} — {line.variant_label}"
+    quantity, amount = line.quantity, int(line.unit_price)
+    if line.due_on_site:
+        name = _("Đặt cọc %(name)s × %(n)s (phần còn lại trả tại chỗ)") % {
+            "name": name,
+            "n": line.quantity,
+        }
+        quantity, amount = 1, int(line.due_now)
+    return {
+        "quantity": quantity,
+        "price_data": {
+            "currency": CURRENCY,
+            "unit_amount": amount,
+            "product_data": {"name": name[:250]},
+        },
+    }
 
 
 def checkout_session_for(order, request):
@@ -95,7 +106,7 @@ def refund(order, amount: int | None = None, key: str = "refund") -> str:
     result = client().v1.refunds.create(
         {
             "payment_intent": order.stripe_payment_intent,
-            "amount": int(order.total if amount is None else amount),
+            "amount": int(order.due_now if amount is None else amount),
         },
         options={"idempotency_key": f"order-{order.reference}-{key}"},
     )
@@ -185,10 +196,10 @@ def payment_mismatch(order, session) -> str | None:
             _("phiên %(got)s thay vì %(want)s")
             % {"got": session.get("id") or "?", "want": order.stripe_session_id or "?"}
         )
-    if session.get("amount_total") != int(order.total):
+    if session.get("amount_total") != int(order.due_now):
         problems.append(
             _("số tiền %(got)s thay vì %(want)s")
-            % {"got": session.get("amount_total"), "want": int(order.total)}
+            % {"got": session.get("amount_total"), "want": int(order.due_now)}
         )
     if str(session.get("currency") or "").lower() != CURRENCY:
         problems.append(_("tiền tệ %(got)s thay vì VND") % {"got": session.get("currency") or "?"})
