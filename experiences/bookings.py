@@ -11,7 +11,7 @@ one), which release the places through products.stock → experiences.places.
 import io
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import segno
 from django.conf import settings
@@ -148,15 +148,47 @@ def is_valid(ticket: Ticket) -> bool:
 
 @transaction.atomic
 def check_in(ticket: Ticket, user) -> bool:
-    """The producer lets the participants in (once; False if already checked in)."""
-    locked = Ticket.objects.select_for_update().select_related("order").get(pk=ticket.pk)
-    if locked.checked_in_at or not is_valid(locked):
+    """The producer lets the participants in (once; False if already checked in, cancelled, or
+    the session's books are closed: see settle_no_shows)."""
+    locked = Ticket.objects.select_for_update().select_related("order", "session").get(pk=ticket.pk)
+    if locked.checked_in_at or not is_valid(locked) or books_closed(locked.session):
         return False
     locked.checked_in_at = timezone.now()
     locked.checked_in_by = user
     locked.save(update_fields=["checked_in_at", "checked_in_by"])
     ticket.checked_in_at, ticket.checked_in_by = locked.checked_in_at, user
     return True
+
+
+def books_closed(session: ExperienceSession, now: datetime | None = None) -> bool:
+    """Past this, a session's no-shows are settled and nobody is checked in any more."""
+    closes = session.ends_at + timedelta(hours=settings.EXPERIENCE_SETTLE_AFTER_HOURS)
+    return (now or timezone.now()) >= closes
+
+
+def settle_no_shows(now: datetime | None = None) -> int:
+    """Close the books of sessions that ended `EXPERIENCE_SETTLE_AFTER_HOURS` ago: for every
+    paid ticket with a rest to pay on site that was never checked in, the producer keeps the
+    deposit and the ledger stops counting the rest it never collected
+    (`shop.ledger.post_rest_not_collected`, once per line). Returns how many were settled."""
+    from shop import ledger
+
+    now = now or timezone.now()
+    horizon = now - timedelta(hours=settings.EXPERIENCE_SETTLE_AFTER_HOURS)
+    tickets = Ticket.objects.filter(
+        checked_in_at__isnull=True,
+        line__due_on_site__gt=0,
+        order__paid_at__isnull=False,
+        session__date__lte=timezone.localdate(horizon),
+    ).select_related("session", "line__shipment__order")
+    settled = 0
+    for ticket in tickets:
+        if not books_closed(ticket.session, now) or not is_valid(ticket):
+            continue
+        with transaction.atomic():
+            ledger.post_rest_not_collected(ticket.line)
+        settled += 1
+    return settled
 
 
 # --- cancellation -------------------------------------------------------------------------

@@ -138,24 +138,31 @@ def post_held(order: Order) -> LedgerTransaction:
     return post(f"held:{order.pk}", HELD, entries, order=order, memo=f"{order.reference} giữ hộ")
 
 
+def _shares(part: OrderShipment, amount: int) -> dict[str, int]:
+    """Commission and household tax on `amount` of a part's goods (what a sale credited)."""
+    household = producer_kinds([part.producer_id]).get(part.producer_id) == "household"
+    rate = commission_rates([part.producer_id]).get(part.producer_id)
+    rate = settings.SHOP_COMMISSION_BP if rate is None else rate
+    return {
+        "commission": _bp(amount, rate),
+        "tax:vat": _bp(amount, settings.SHOP_HOUSEHOLD_VAT_BP) if household else 0,
+        "tax:pit": _bp(amount, settings.SHOP_HOUSEHOLD_PIT_BP) if household else 0,
+    }
+
+
 def post_return(request, amount: int, *, refunded_by: str) -> LedgerTransaction:
     """An accepted return refunds `amount` of a part's goods: the producer gives back its net
     share of it, the platform its commission, the tax withheld is undone. `refunded_by` says
     where the money goes back from: "card" (Stripe refund), "producer" (cash the producer held,
     handed back by it) or "owed" (the platform owes the buyer, paid later by transfer)."""
     part = request.shipment
-    household = producer_kinds([part.producer_id]).get(part.producer_id) == "household"
-    rate = commission_rates([part.producer_id]).get(part.producer_id)
-    rate = settings.SHOP_COMMISSION_BP if rate is None else rate
-    commission = _bp(amount, rate)
-    vat = _bp(amount, settings.SHOP_HOUSEHOLD_VAT_BP) if household else 0
-    pit = _bp(amount, settings.SHOP_HOUSEHOLD_PIT_BP) if household else 0
+    entries = _shares(part, amount)
+    shares = sum(entries.values())
     producer = producer_account(part.producer_id)
-    entries = {"commission": commission, "tax:vat": vat, "tax:pit": pit}
     if refunded_by == "producer":
-        entries[producer] = -(commission + vat + pit)
+        entries[producer] = -shares
     else:
-        entries[producer] = amount - commission - vat - pit
+        entries[producer] = amount - shares
         entries["cash:stripe" if refunded_by == "card" else REFUNDS_OWED] = -amount
     return post(
         f"return:{request.pk}",
@@ -164,6 +171,24 @@ def post_return(request, amount: int, *, refunded_by: str) -> LedgerTransaction:
         order=part.order,
         shipment=part,
         memo=f"{part.order.reference} đổi trả",
+    )
+
+
+def post_rest_not_collected(line) -> LedgerTransaction:
+    """Participants booked with a deposit did not come: the rest (`line.due_on_site`), booked
+    as the producer's to collect, never changed hands. The producer keeps the deposit and owes
+    commission and tax on it only — the shares on the rest are undone (as a return the
+    producer "refunds" from cash it never held)."""
+    part = line.shipment
+    entries = _shares(part, line.due_on_site)
+    entries[producer_account(part.producer_id)] = -sum(entries.values())
+    return post(
+        f"no-show:{line.pk}",
+        RETURN,
+        entries,
+        order=part.order,
+        shipment=part,
+        memo=f"{part.order.reference} khách không đến",
     )
 
 

@@ -316,6 +316,9 @@ SHOP_TRANSFER_HOLD_HOURS = int(os.environ.get("SHOP_TRANSFER_HOLD_HOURS", "48"))
 # and how long a producer has to answer before officers take the case.
 SHOP_RETURN_DAYS = int(os.environ.get("SHOP_RETURN_DAYS", "7"))
 SHOP_RETURN_ANSWER_HOURS = int(os.environ.get("SHOP_RETURN_ANSWER_HOURS", "48"))
+# Hours after an experience session ends when its no-shows are settled (the producer keeps the
+# deposit; `manage.py experiences_settle`, cron) and check-in closes.
+EXPERIENCE_SETTLE_AFTER_HOURS = int(os.environ.get("EXPERIENCE_SETTLE_AFTER_HOURS", "24"))
 SHOP_RETURN_MAX_PHOTOS = 3
 # Verified reviews (shop/reviews.py): a delivered line may be reviewed this many days after
 # delivery, with up to this many photos.

@@ -3,17 +3,22 @@ real Stripe SDK against the fake Stripe API, VietQR with the bank hook), the res
 producer's to collect on site; cash on delivery is not offered; the ledger balances and a
 cancellation refunds exactly the deposit."""
 
+import datetime
+import io
 import json
+from unittest import mock
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.test import Client
 
 from experiences import bookings
 from experiences.models import Experience
 from shop import ledger, orders
 from shop.checkout import CheckoutError, price_cart
-from shop.models import BankTransaction, LedgerEntry, Order
+from shop.models import BankTransaction, LedgerEntry, LedgerTransaction, Order
 from shop.payments.bank import transfer_details
 from shop.payments.stripe_gateway import checkout_session_for
 from tests.shop.fake_stripe import FakeStripe, event, sign
@@ -212,3 +217,50 @@ def test_ticket_and_participants_show_what_to_collect_on_site(deposit30):
     # the buyer's order page says what is left to pay on site
     mine = Client().get(order.signed_url()).content.decode()
     assert "Trả tại chỗ cho người tổ chức" in mine and "280.000" in mine
+
+
+def test_no_show_keeps_the_deposit_and_undoes_the_shares_on_the_rest(deposit30):
+    """Two participants paid a 120,000 ₫ deposit by transfer and never came: a day after the
+    session the producer is owed the deposit less commission and tax on the deposit only."""
+    order = book(deposit30, 2, method="vietqr")
+    orders.confirm_transfer(order)
+    [ticket] = bookings.issue_tickets(order)
+    producer_id = order.shipments.get().producer_id
+    owed_before = ledger.owed_to_producer(producer_id)
+    rate = settings_rate(producer_id)
+    assert owed_before == (400000 - _bp(400000, rate)) - 280000  # net of all, less the rest
+
+    ended = deposit30.ends_at
+    hours = django_settings.EXPERIENCE_SETTLE_AFTER_HOURS
+    assert bookings.settle_no_shows(ended + datetime.timedelta(hours=hours - 1)) == 0
+    later = ended + datetime.timedelta(hours=hours, minutes=1)
+    assert bookings.settle_no_shows(later) == 1
+    assert bookings.settle_no_shows(later) == 1  # re-run: the same posting, nothing new
+    assert LedgerTransaction.objects.filter(key=f"no-show:{ticket.line.pk}").count() == 1
+    assert ledger.owed_to_producer(producer_id) == 120000 - _bp(120000, rate)
+    assert sum(LedgerEntry.objects.values_list("amount", flat=True)) == 0
+    # the books are closed: no late check-in that would contradict the settlement
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert not bookings.check_in(ticket, None)
+
+
+def test_checked_in_participants_are_not_settled(deposit30):
+    order = book(deposit30, 1, method="vietqr")
+    orders.confirm_transfer(order)
+    [ticket] = bookings.issue_tickets(order)
+    assert bookings.check_in(ticket, None)
+    later = deposit30.ends_at + datetime.timedelta(hours=48)
+    call_command("experiences_settle", stdout=io.StringIO())  # not yet over: nothing
+    assert bookings.settle_no_shows(later) == 0
+    assert not LedgerTransaction.objects.filter(key__startswith="no-show:").exists()
+
+
+def settings_rate(producer_id):
+    from products.purchasable import commission_rates
+
+    rate = commission_rates([producer_id]).get(producer_id)
+    return django_settings.SHOP_COMMISSION_BP if rate is None else rate
+
+
+def _bp(amount, basis_points):
+    return (amount * basis_points + 5000) // 10000
