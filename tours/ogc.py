@@ -2,9 +2,9 @@
 
 Three collections, their features built by the open-data modules (`tours.opendata` for tourism
 sites and producers, `products.opendata` for NTM results), so the files, the map and this API
-give the same features: `tourism-sites`, `producers`, `ntm-communes`. Conformance: Core and
-GeoJSON (no OpenAPI document is served, so not OAS 3.0; the landing page's `service-doc` is
-the human page /open-data/ and docs/opendata.md).
+give the same features: `tourism-sites`, `producers`, `ntm-communes`. Conformance: Core,
+GeoJSON and OpenAPI 3.0: `/api` serves the OpenAPI document of this API (the landing page's
+`service-desc`; `service-doc` is the human page /open-data/).
 
 Parameters of `/items`: `bbox` (minLon,minLat,maxLon,maxLat in CRS84), `limit` (1–1000,
 default 10; larger values are clamped to 1000 as the standard allows), `offset`, `datetime` (an
@@ -39,7 +39,9 @@ from . import opendata
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 ]
+OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 JSON = "application/json"
 GEOJSON = "application/geo+json"
@@ -298,9 +300,244 @@ def landing(request) -> dict:
                 "text/html",
                 gettext("Hướng dẫn dữ liệu mở"),
             ),
+            _link(_url(request, "ogc_api"), "service-desc", OPENAPI, gettext("Tài liệu OpenAPI")),
             _link(_url(request, "ogc_conformance"), "conformance", JSON, gettext("Chuẩn áp dụng")),
             _link(_url(request, "ogc_collections"), "data", JSON, gettext("Bộ sưu tập")),
         ],
+    }
+
+
+def _schema_ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json_response(description: str, schema: str, media_type: str = JSON) -> dict:
+    return {"description": description, "content": {media_type: {"schema": _schema_ref(schema)}}}
+
+
+def openapi(request) -> dict:
+    """The OpenAPI 3.0 document of this API: every path, parameter and response it answers,
+    with the collection ids as an enum (so a client knows them without a call)."""
+    check_params(request.GET, {"f"})
+    error = {"$ref": "#/components/responses/Error"}
+    collection_id = {
+        "name": "collectionId",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "enum": sorted(COLLECTIONS)},
+    }
+    f = {
+        "name": "f",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string", "enum": sorted(FORMATS)},
+    }
+    items_params = [
+        collection_id,
+        f,
+        {
+            "name": "bbox",
+            "in": "query",
+            "required": False,
+            "description": gettext(
+                "Kinh độ nhỏ nhất, vĩ độ nhỏ nhất, kinh độ lớn nhất, vĩ độ lớn nhất (CRS84)."
+            ),
+            "style": "form",
+            "explode": False,
+            "schema": {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}},
+        },
+        {
+            "name": "limit",
+            "in": "query",
+            "required": False,
+            "schema": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": MAX_LIMIT,
+                "default": DEFAULT_LIMIT,
+            },
+        },
+        {
+            "name": "offset",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "integer", "minimum": 0, "default": 0},
+        },
+        {
+            "name": "datetime",
+            "in": "query",
+            "required": False,
+            "description": gettext("Thời điểm hoặc khoảng RFC 3339 (a/b, ../b, a/..)."),
+            "schema": {"type": "string"},
+        },
+    ]
+    link = {
+        "type": "object",
+        "required": ["href", "rel"],
+        "properties": {
+            "href": {"type": "string"},
+            "rel": {"type": "string"},
+            "type": {"type": "string"},
+            "title": {"type": "string"},
+        },
+    }
+    feature = {
+        "type": "object",
+        "required": ["type", "geometry", "properties"],
+        "properties": {
+            "type": {"type": "string", "enum": ["Feature"]},
+            "id": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+            "geometry": {"type": "object", "nullable": True},
+            "properties": {"type": "object", "nullable": True},
+        },
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": gettext("OGC API – Features: dữ liệu mở OCOP và du lịch nông thôn Hà Nội"),
+            "version": "1.0.0",
+            "description": gettext(
+                "Chỉ đọc. Toạ độ [kinh độ, vĩ độ] WGS 84 (RFC 7946). Giấy phép CC BY 4.0."
+            ),
+            "license": {
+                "name": "CC BY 4.0",
+                "url": "https://creativecommons.org/licenses/by/4.0/",
+            },
+        },
+        "servers": [{"url": _url(request, "ogc_landing").rstrip("/")}],
+        "paths": {
+            "/": {
+                "get": {
+                    "operationId": "getLandingPage",
+                    "summary": gettext("Trang đầu"),
+                    "parameters": [f],
+                    "responses": {"200": _json_response("OK", "LandingPage"), "400": error},
+                }
+            },
+            "/api": {
+                "get": {
+                    "operationId": "getAPI",
+                    "summary": gettext("Tài liệu OpenAPI"),
+                    "responses": {"200": {"description": "OK", "content": {OPENAPI: {}}}},
+                }
+            },
+            "/conformance": {
+                "get": {
+                    "operationId": "getConformance",
+                    "summary": gettext("Chuẩn áp dụng"),
+                    "parameters": [f],
+                    "responses": {"200": _json_response("OK", "Conformance"), "400": error},
+                }
+            },
+            "/collections": {
+                "get": {
+                    "operationId": "getCollections",
+                    "summary": gettext("Bộ sưu tập"),
+                    "parameters": [f],
+                    "responses": {"200": _json_response("OK", "Collections"), "400": error},
+                }
+            },
+            "/collections/{collectionId}": {
+                "get": {
+                    "operationId": "describeCollection",
+                    "parameters": [collection_id, f],
+                    "responses": {
+                        "200": _json_response("OK", "Collection"),
+                        "400": error,
+                        "404": error,
+                    },
+                }
+            },
+            "/collections/{collectionId}/items": {
+                "get": {
+                    "operationId": "getFeatures",
+                    "parameters": items_params,
+                    "responses": {
+                        "200": _json_response("OK", "FeatureCollection", GEOJSON),
+                        "400": error,
+                        "404": error,
+                    },
+                }
+            },
+            "/collections/{collectionId}/items/{featureId}": {
+                "get": {
+                    "operationId": "getFeature",
+                    "parameters": [
+                        collection_id,
+                        {
+                            "name": "featureId",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
+                        f,
+                    ],
+                    "responses": {
+                        "200": _json_response("OK", "Feature", GEOJSON),
+                        "400": error,
+                        "404": error,
+                    },
+                }
+            },
+        },
+        "components": {
+            "responses": {"Error": _json_response(gettext("Lỗi (ngoại lệ OGC)"), "Exception")},
+            "schemas": {
+                "Link": link,
+                "Exception": {
+                    "type": "object",
+                    "required": ["code"],
+                    "properties": {"code": {"type": "string"}, "description": {"type": "string"}},
+                },
+                "LandingPage": {
+                    "type": "object",
+                    "required": ["links"],
+                    "properties": {
+                        "title": {"type": "string"},
+                        "description": {"type": "string"},
+                        "links": {"type": "array", "items": _schema_ref("Link")},
+                    },
+                },
+                "Conformance": {
+                    "type": "object",
+                    "required": ["conformsTo"],
+                    "properties": {"conformsTo": {"type": "array", "items": {"type": "string"}}},
+                },
+                "Collection": {
+                    "type": "object",
+                    "required": ["id", "links"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "title": {"type": "string"},
+                        "description": {"type": "string"},
+                        "links": {"type": "array", "items": _schema_ref("Link")},
+                        "extent": {"type": "object"},
+                        "itemType": {"type": "string"},
+                    },
+                },
+                "Collections": {
+                    "type": "object",
+                    "required": ["links", "collections"],
+                    "properties": {
+                        "links": {"type": "array", "items": _schema_ref("Link")},
+                        "collections": {"type": "array", "items": _schema_ref("Collection")},
+                    },
+                },
+                "Feature": feature,
+                "FeatureCollection": {
+                    "type": "object",
+                    "required": ["type", "features"],
+                    "properties": {
+                        "type": {"type": "string", "enum": ["FeatureCollection"]},
+                        "features": {"type": "array", "items": _schema_ref("Feature")},
+                        "links": {"type": "array", "items": _schema_ref("Link")},
+                        "timeStamp": {"type": "string", "format": "date-time"},
+                        "numberMatched": {"type": "integer", "minimum": 0},
+                        "numberReturned": {"type": "integer", "minimum": 0},
+                    },
+                },
+            },
+        },
     }
 
 

@@ -30,6 +30,7 @@ urlpatterns = [
     # OGC API – Features (tours/ogc.py)
     path("open-data/ogc/", views.ogc_landing, name="ogc_landing"),
     path("open-data/ogc/conformance", views.ogc_conformance, name="ogc_conformance"),
+    path("open-data/ogc/api", views.ogc_api, name="ogc_api"),
     path("open-data/ogc/collections", views.ogc_collections, name="ogc_collections"),
     path(
         "open-data/ogc/collections/<str:collection_id>",

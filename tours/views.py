@@ -88,6 +88,7 @@ def _ogc_view(build, media_type: str = ogc.JSON):
 
 ogc_landing = _ogc_view(ogc.landing)
 ogc_conformance = _ogc_view(ogc.conformance)
+ogc_api = _ogc_view(ogc.openapi, ogc.OPENAPI)
 ogc_collections = _ogc_view(ogc.collections)
 ogc_collection = _ogc_view(ogc.collection)
 ogc_items = _ogc_view(ogc.items, ogc.GEOJSON)

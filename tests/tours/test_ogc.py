@@ -2,6 +2,8 @@
 
 import datetime
 import json
+import re
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -18,6 +20,7 @@ COLLECTIONS = ("tourism-sites", "producers", "ntm-communes")
 HANOI_LON, HANOI_LAT = (105.2, 106.1), (20.5, 21.4)
 CORE = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core"
 GEOJSON_CLASS = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson"
+OAS30 = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30"
 
 
 def _get(client, path, status=200, **params):
@@ -55,16 +58,61 @@ def test_landing_page_links(client):
     response, body = _get(client, f"{BASE}/")
     assert response["Content-Type"].startswith("application/json")
     rels = {link["rel"]: link for link in body["links"]}
-    assert {"self", "service-doc", "conformance", "data"} <= set(rels)
+    assert {"self", "service-desc", "service-doc", "conformance", "data"} <= set(rels)
+    assert rels["service-desc"]["type"] == "application/vnd.oai.openapi+json;version=3.0"
+    assert _local(rels["service-desc"]["href"])[0] == f"{BASE}/api"
     assert _local(rels["conformance"]["href"])[0] == f"{BASE}/conformance"
     assert _local(rels["data"]["href"])[0] == f"{BASE}/collections"
     assert client.get(_local(rels["service-doc"]["href"])[0]).status_code == 200
 
 
-def test_conformance_classes_are_core_and_geojson_only(client):
+def test_conformance_classes_are_core_geojson_and_openapi(client):
     _response, body = _get(client, f"{BASE}/conformance")
-    assert sorted(body["conformsTo"]) == sorted([CORE, GEOJSON_CLASS])
-    assert not any("oas30" in c for c in body["conformsTo"])  # no OpenAPI document served
+    assert sorted(body["conformsTo"]) == sorted([CORE, GEOJSON_CLASS, OAS30])
+
+
+def test_openapi_document_is_valid_and_describes_every_endpoint(client):
+    import jsonschema
+
+    response, doc = _get(client, f"{BASE}/api")
+    assert response["Content-Type"] == "application/vnd.oai.openapi+json;version=3.0"
+    schema = json.loads((Path(__file__).parent / "data" / "openapi-3.0-schema.json").read_text())
+    jsonschema.Draft4Validator(schema).validate(doc)  # raises on an invalid OpenAPI 3.0 document
+    refs = re.findall(r'"\$ref": "#/([^"]+)"', json.dumps(doc))
+    assert refs
+    for ref in refs:  # every reference resolves inside the document
+        node = doc
+        for key in ref.split("/"):
+            node = node[key]
+    assert doc["openapi"].startswith("3.0")
+    [server] = doc["servers"]
+    server_path = _local(server["url"])[0]
+    assert server_path == BASE
+    enum = doc["paths"]["/collections/{collectionId}"]["get"]["parameters"][0]["schema"]["enum"]
+    assert sorted(enum) == sorted(COLLECTIONS)
+    items = doc["paths"]["/collections/{collectionId}/items"]["get"]
+    assert {p["name"] for p in items["parameters"]} == {
+        "collectionId",
+        "f",
+        "bbox",
+        "limit",
+        "offset",
+        "datetime",
+    }
+    # every documented path answers, for every collection, with the documented media type
+    for template, operation in doc["paths"].items():
+        paths = [template.replace("{collectionId}", c) for c in COLLECTIONS]
+        for path in dict.fromkeys(paths):
+            if "{featureId}" in path:
+                _r, page = _get(client, BASE + path.split("/items/")[0] + "/items", limit=1)
+                path = path.replace("{featureId}", str(page["features"][0]["id"]))
+            answer = client.get(BASE + (path if path != "/" else "/"))
+            assert answer.status_code == 200, path
+            [media] = operation["get"]["responses"]["200"]["content"]
+            assert answer["Content-Type"] == media, path
+    # the declared error answers are real: an unknown parameter is a 400 with an OGC body
+    _r, body = _get(client, f"{BASE}/api", 400, nonsense="1")
+    _assert_error(body)
 
 
 def test_collections_list(client):
@@ -275,7 +323,13 @@ def test_repeated_parameter_is_400(client):
 
 @pytest.mark.parametrize(
     "path",
-    [f"{BASE}/", f"{BASE}/conformance", f"{BASE}/collections", f"{BASE}/collections/producers"],
+    [
+        f"{BASE}/",
+        f"{BASE}/conformance",
+        f"{BASE}/api",
+        f"{BASE}/collections",
+        f"{BASE}/collections/producers",
+    ],
 )
 def test_unknown_parameter_on_other_endpoints_is_400(client, path):
     _response, body = _get(client, path, 400, foo="1")
