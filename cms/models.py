@@ -13,7 +13,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from cms.visibility import public, site_for
+from cms.visibility import site_for
 
 
 class HomePage(Page):
@@ -33,34 +33,21 @@ class HomePage(Page):
         return self.hero_text
 
     def page_cache_tags(self):
-        """The anonymous page cache (cms/cache.py): the home page shows featured products,
-        the newest producers and tourism sites (their apps purge these tags)."""
-        return ["products", "producers", "tours"]
+        """The anonymous page cache (cms/cache.py): what the registered home sections show
+        (featured products, newest producers, tourism sites: their apps purge these tags)."""
+        from . import home
+
+        return home.cache_tags()
 
     def get_context(self, request, *args, **kwargs):
-        from products.catalogue import product_cards
-        from products.models import ProducerPage, ProductPage
-        from tours.models import TourSitePage
-
+        from . import home
         from .chrome import section_urls
 
         context = super().get_context(request, *args, **kwargs)
-        site = site_for(request)
         sections = section_urls(request)
-        live = public(ProductPage, site)
-        # Evaluated once (with the cards' annotations): each query walks the whole catalogue.
-        featured = list(
-            product_cards(live.filter(featured=True).order_by("-ocop_stars", "title"))[:8]
-        )
-        if not featured:
-            featured = list(product_cards(live.order_by("-ocop_stars", "-first_published_at"))[:8])
+        context.update(home.context(request, site_for(request)))
+        # The header's section links, resolved once per site (cms/chrome.py).
         context.update(
-            featured_products=featured,
-            producers=public(ProducerPage, site)
-            .select_related("commune", "logo")
-            .order_by("-first_published_at")[:6],
-            tour_sites=public(TourSitePage, site).select_related("commune").order_by("title")[:6],
-            # The header's section links, resolved once per site (cms/chrome.py).
             catalogue_url=sections["products.ProductIndexPage"],
             tours_url=sections["tours.TourIndexPage"],
         )

@@ -6,6 +6,7 @@ class ToursConfig(AppConfig):
     verbose_name = "Du lịch nông thôn"
 
     def ready(self):
-        from . import opendata
+        from . import home, opendata
 
         opendata.register_datasets()
+        home.register_home_sections()
