@@ -6,6 +6,6 @@ class ProductsConfig(AppConfig):
     verbose_name = "Sản phẩm OCOP"
 
     def ready(self):
-        from . import opendata, page_cache, signals  # noqa: F401
+        from . import opendata, page_cache, renditions, signals  # noqa: F401
 
         opendata.register_datasets()
