@@ -83,8 +83,10 @@ class MotoS3:
         )
 
     def keys(self, prefix: str = "") -> list[str]:
-        pages = self.client().get_paginator("list_objects_v2").paginate(
-            Bucket=self.bucket, Prefix=prefix
+        pages = (
+            self.client()
+            .get_paginator("list_objects_v2")
+            .paginate(Bucket=self.bucket, Prefix=prefix)
         )
         return sorted(obj["Key"] for page in pages for obj in page.get("Contents", []))
 
