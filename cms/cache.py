@@ -13,6 +13,12 @@ made under and is stale as soon as one moved (`purge(*tags)`, usually on transac
 Domain apps purge their own tags (products on publish and stock, tours on publish); this module
 knows no domain app. Works with any shared cache: locmem for one process (`make run`), Redis
 for several (production refuses locmem with more than one worker: see docs/deploy.md).
+
+A reverse proxy or CDN in front (issue 21, docs/deploy.md) may keep the same pages: a stored
+page also says `Cache-Control: public, s-maxage=FRONTEND_CACHE_SECONDS` (anything else that is
+tagged says `private`), and its URL is remembered under each of its tags. Purging a tag then
+also purges those URLs from the proxy through Wagtail's frontend cache (WAGTAILFRONTENDCACHE,
+e.g. HTTP PURGE to Varnish), so publish, unpublish, move and stock changes reach it too.
 """
 
 import hashlib
@@ -29,6 +35,8 @@ logger = logging.getLogger(__name__)
 
 PAGE_PREFIX = "pc:page:"
 TAG_PREFIX = "pc:tag:"
+URLS_PREFIX = "pc:urls:"  # the URLs a proxy may hold per tag (frontend purge)
+MAX_URLS_PER_TAG = 5000  # beyond this a URL leaves the proxy only when its s-maxage ends
 # Paths that are never served from the cache, whatever they tag.
 PRIVATE_PREFIXES = ("/admin/", "/django-admin/", "/shop/", "/tai-khoan/", "/i18n/", "/documents/")
 AUTH_COOKIE = "ocop_auth"  # set while logged in (see `AuthMarkerMiddleware`): never cached
@@ -71,7 +79,8 @@ def tag(request, *tags: str) -> None:
 
 
 def purge(*tags: str) -> None:
-    """Every stored page that carries one of these tags is stale from now on."""
+    """Every stored page that carries one of these tags is stale from now on (here and, with a
+    frontend cache configured, in the proxy)."""
     tags = {t for t in tags if t}
     if not tags or not (enabled() or shared()):
         return
@@ -79,6 +88,81 @@ def purge(*tags: str) -> None:
         _cache().set_many({TAG_PREFIX + t: secrets.token_hex(6) for t in tags}, timeout=None)
     except Exception:  # noqa: BLE001 - a cache outage must not break a publish
         logger.exception("Could not purge page cache tags %s", sorted(tags))
+    if frontend_enabled():
+        purge_frontend(tags)
+
+
+# --------------------------------------------------------------------------- frontend cache
+
+
+def frontend_enabled() -> bool:
+    """A proxy may keep pages only while this cache can tell it when they change."""
+    return (
+        enabled()
+        and bool(getattr(settings, "WAGTAILFRONTENDCACHE", None))
+        and frontend_seconds() > 0
+    )
+
+
+def frontend_seconds() -> int:
+    return int(getattr(settings, "FRONTEND_CACHE_SECONDS", 0) or 0)
+
+
+def _redis_client(store):
+    """The raw client of Django's Redis cache (for sets), or None for other backends."""
+    inner = getattr(store, "_cache", None)
+    get_client = getattr(inner, "get_client", None)
+    return get_client(write=True) if get_client else None
+
+
+def _remember_url(url: str, tags) -> None:
+    store = _cache()
+    client = _redis_client(store)
+    for tag in tags:
+        key = store.make_and_validate_key(URLS_PREFIX + tag)
+        if client is not None:
+            if client.scard(key) < MAX_URLS_PER_TAG:
+                client.sadd(key, url)
+            continue
+        urls = store.get(URLS_PREFIX + tag) or []
+        if url not in urls and len(urls) < MAX_URLS_PER_TAG:
+            store.set(URLS_PREFIX + tag, [*urls, url], timeout=None)
+
+
+def _take_urls(tags) -> set[str]:
+    store = _cache()
+    client = _redis_client(store)
+    urls: set[str] = set()
+    for tag in tags:
+        if client is not None:
+            key = store.make_and_validate_key(URLS_PREFIX + tag)
+            pipe = client.pipeline()
+            pipe.smembers(key)
+            pipe.delete(key)
+            members, _deleted = pipe.execute()
+            urls.update(m.decode() if isinstance(m, bytes) else m for m in members)
+        else:
+            urls.update(store.get(URLS_PREFIX + tag) or [])
+            store.delete(URLS_PREFIX + tag)
+    return urls
+
+
+def purge_frontend(tags) -> set[str]:
+    """Purge from the proxy every URL stored under these tags (Wagtail's frontend cache:
+    a task, so with a worker it runs there). Returns the URLs."""
+    try:
+        urls = _take_urls(sorted(tags))
+    except Exception:  # noqa: BLE001
+        logger.exception("Could not read the proxy's URLs for tags %s", sorted(tags))
+        return set()
+    if urls:
+        from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+
+        try:
+            purge_urls_from_cache(sorted(urls))
+        except Exception:  # noqa: BLE001 - a proxy outage must not break a publish
+            logger.exception("Could not purge %s URL(s) from the frontend cache", len(urls))
+    return urls
 
 
 def purge_on_commit(*tags: str) -> None:
@@ -173,8 +257,32 @@ def store(request, response) -> None:
         _cache().set(page_key(request), entry, timeout=settings.PAGE_CACHE_SECONDS)
         response["ETag"] = entry["etag"]
         response["X-Page-Cache"] = "miss"
+        if frontend_enabled():
+            _remember_url(request.build_absolute_uri(), tags)
     except Exception:  # noqa: BLE001
         logger.exception("Page cache store failed")
+
+
+def _anonymous(request) -> bool:
+    if request.method not in ("GET", "HEAD") or request.path.startswith(PRIVATE_PREFIXES):
+        return False
+    cookies = request.COOKIES
+    return not cookies.get(AUTH_COOKIE) and not cookies.get("messages")
+
+
+def _cache_control(request, response) -> None:
+    """What a proxy in front may do with a tagged response: keep it (anonymous-safe: the same
+    for every visitor), or not (anything else)."""
+    if "Cache-Control" in response:
+        return
+    if frontend_enabled():
+        if _anonymous(request) and _shareable(request, response):
+            seconds = frontend_seconds()
+            response["Cache-Control"] = f"public, max-age=0, s-maxage={seconds}, must-revalidate"
+            return
+        response["Cache-Control"] = "private, max-age=0, must-revalidate"
+        return
+    response["Cache-Control"] = "max-age=0, must-revalidate"
 
 
 class PageCacheMiddleware:
@@ -194,7 +302,7 @@ class PageCacheMiddleware:
         if getattr(request, "page_cache_tags", None) is not None:
             # The same URL differs by language and by being logged in (both cookies).
             patch_vary_headers(response, ("Cookie", "Accept-Language"))
-            response.setdefault("Cache-Control", "max-age=0, must-revalidate")
+            _cache_control(request, response)
             if servable and _shareable(request, response):
                 store(request, response)
         return response

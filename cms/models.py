@@ -173,3 +173,58 @@ class OperatorSettings(BaseSiteSetting):
         return any(
             (self.name, self.address, self.phone, self.email, self.registration_number)
         ) or bool(self.badge_url or self.badge_image_id)
+
+
+class Job(models.Model):
+    """One piece of background work and its attempts (cms/jobs.py): tiles, renditions, index
+    updates, e-mail. The task queue only carries "run job N"; what to run, how often it was
+    tried and why it failed live here, whichever backend runs it. Holds ids, never personal data
+    (errors are masked by cms.logsafe)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang chạy")
+        RETRYING = "retrying", _("Chờ thử lại")
+        SUCCEEDED = "succeeded", _("Đã xong")
+        FAILED = "failed", _("Thất bại")
+
+    kind = models.CharField(_("loại việc"), max_length=20)
+    function = models.CharField(max_length=200)
+    args = models.JSONField(default=list, blank=True)
+    label = models.CharField(_("việc"), max_length=200)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("số lần đã chạy"), default=0)
+    max_attempts = models.PositiveSmallIntegerField(_("số lần chạy tối đa"), default=5)
+    next_attempt_at = models.DateTimeField(_("lần chạy tới"), null=True, blank=True)
+    worker_id = models.CharField(max_length=64, blank=True)
+    task_result_id = models.CharField(max_length=64, blank=True)
+    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
+    history = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("việc chạy nền")
+        verbose_name_plural = _("việc chạy nền")
+        indexes = [models.Index(fields=["status", "updated_at"], name="cms_job_status_idx")]
+
+    def __str__(self):
+        return f"{self.label} ({self.status})"
+
+
+class JobWorker(models.Model):
+    """A running `manage.py run_worker` process and its heartbeat: a job held by a worker whose
+    heartbeat stopped (killed, machine lost) is taken back and tried again (cms/jobs.py)."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    hostname = models.CharField(max_length=200, blank=True)
+    pid = models.PositiveIntegerField(null=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField()
+
+    def __str__(self):
+        return self.worker_id

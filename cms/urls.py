@@ -7,13 +7,16 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms import datacache, routing
+from cms import datacache, health, routing
 from cms import views as cms_views
 from cms.api import api_router
 from products import urls as product_urls
 from tours import urls as tour_urls
 
 urlpatterns = [
+    # Liveness and readiness for the load balancer (cms/health.py).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("django-admin/", admin.site.urls),
     # Producer-safe replacements of a few Wagtail admin views (products/admin_overrides.py).
     path("admin/", include("products.admin_overrides")),

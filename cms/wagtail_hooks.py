@@ -1,5 +1,5 @@
-"""Site-wide Wagtail hooks: served pages are tagged for the anonymous page cache; officers' screen
-of locked logins (cms/lockouts.py)."""
+"""Site-wide Wagtail hooks: served pages are tagged for the anonymous page cache; officers' screens
+of locked logins (cms/lockouts.py) and of background jobs (cms/jobs_admin.py)."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -33,9 +33,13 @@ class OfficerMenuItem(MenuItem):
 
 @hooks.register("register_admin_urls")
 def lockout_urls():
+    from .jobs_admin import JobListView
     from .lockouts import LockoutListView
 
-    return [path("ocop/khoa-dang-nhap/", LockoutListView.as_view(), name="ocop_lockouts")]
+    return [
+        path("ocop/khoa-dang-nhap/", LockoutListView.as_view(), name="ocop_lockouts"),
+        path("ocop/viec-chay-nen/", JobListView.as_view(), name="ocop_jobs"),
+    ]
 
 
 @hooks.register("register_settings_menu_item")
@@ -46,4 +50,15 @@ def lockouts_menu_item():
         name="ocop-lockouts",
         icon_name="lock",
         order=900,
+    )
+
+
+@hooks.register("register_settings_menu_item")
+def jobs_menu_item():
+    return OfficerMenuItem(
+        _("Việc chạy nền"),
+        reverse("ocop_jobs"),
+        name="ocop-jobs",
+        icon_name="cogs",
+        order=910,
     )

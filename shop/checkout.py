@@ -19,7 +19,7 @@ from products.stock import InsufficientStock, reserve
 from . import emails
 from .delivery.quotes import PartQuote, quote_part
 from .models import Order, OrderLine, OrderShipment, OrderStatusChange
-from .notifications import notify_new_order
+from .notifications import notify_producers
 
 INVOICE_FIELDS = ("invoice_company", "invoice_tax_code", "invoice_address", "invoice_email")
 RESTRICTED_NO_COD = gettext_lazy(
@@ -370,7 +370,7 @@ def _create(priced, address, destination, method, user, token, invoice, consente
             item = next(ln.item for ln in priced.lines if ln.item.sku == exc.sku)
             raise CheckoutError(_short_message(item, exc.available))
         transaction.on_commit(lambda: emails.send_order_email(order.pk, "placed"))
-        transaction.on_commit(lambda: notify_new_order(order.pk))
+        transaction.on_commit(lambda: notify_producers(order.pk))
         transaction.on_commit(lambda: order_placed.send(sender=Order, order_pk=order.pk))
     return order
 

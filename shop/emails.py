@@ -20,9 +20,29 @@ SUBJECTS = {
 }
 
 
-def send_order_email(order_pk: int, kind: str, part_pk: int | None = None) -> bool:
-    """The buyer's email: "placed", "status" (the order's status changed) or "parcel" (the
-    carrier's news of one producer's part, `part_pk`)."""
+def send_order_email(order_pk: int, kind: str, part_pk: int | None = None):
+    """Queue the buyer's email: "placed", "status" (the order's status changed) or "parcel"
+    (the carrier's news of one producer's part, `part_pk`). An "email" job (cms/jobs.py): sent
+    by the worker, tried again with backoff while the mail server is unreachable."""
+    from cms import jobs
+
+    return jobs.enqueue(
+        "email",
+        "shop.emails.deliver_order_email",
+        order_pk,
+        kind,
+        part_pk,
+        label=f"Thư cho người mua: đơn #{order_pk} ({kind})",
+    )
+
+
+def deliver_order_email(order_pk: int, kind: str, part_pk: int | None = None) -> bool:
+    """Send the buyer's email now. Raises when the mail server fails (the job is retried),
+    except for a refused recipient, which no retry can fix."""
+    from smtplib import SMTPRecipientsRefused
+
+    from cms.jobs import PermanentError
+
     from .models import Order
 
     order = (
@@ -51,9 +71,11 @@ def send_order_email(order_pk: int, kind: str, part_pk: int | None = None) -> bo
         )
     try:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [order.email])
-    except Exception as exc:  # an email failure must never undo or block an order
+    except Exception as exc:  # never undoes or blocks an order: the job records and retries it
         logger.error(
             "Could not send %s email for order %s: %s", kind, order.reference, describe(exc)
         )
-        return False
+        if isinstance(exc, SMTPRecipientsRefused):
+            raise PermanentError(describe(exc)) from exc
+        raise
     return True

@@ -557,9 +557,10 @@ class PayoutLine(models.Model):
 
 
 def private_storage():
-    from django.core.files.storage import FileSystemStorage
+    """settings.STORAGES["private"]: PRIVATE_MEDIA_ROOT, or a private bucket (cms/storage.py)."""
+    from cms.storage import private_storage as configured
 
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+    return configured()
 
 
 def _private_photo_path(folder: str, filename: str) -> str:

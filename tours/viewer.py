@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from cms.templatetags.cms_images import parsed_filter
@@ -102,10 +101,6 @@ def mini_map(views: list[SceneView]) -> MiniMap | None:
     return MiniMap(MINIMAP_WIDTH, MINIMAP_HEIGHT, points, paths)
 
 
-def _media_url(relative: str) -> str:
-    return settings.MEDIA_URL.rstrip("/") + "/" + relative.strip("/")
-
-
 def _number(value, lo: float, hi: float) -> float | None:
     """A finite float from a query-string value, clamped to [lo, hi]; None if unusable."""
     try:
@@ -167,12 +162,12 @@ def _pannellum_hotspot(view: HotspotView) -> dict:
 
 
 def _scene_view(scene: Scene, titles: dict[str, str], ready: dict | None = None) -> SceneView:
-    from .tasks import ready_tiles
+    from .tasks import ready_tiles, tiles_url
 
     image = scene.panorama
     tiles = ready.get(image.pk) if ready is not None else ready_tiles(image)
     if tiles is not None:
-        base = _media_url(tiles.directory)
+        base = tiles_url(tiles)
         preview_url = f"{base}/preview.jpg"
         source = {"type": "multires", "multiRes": {**tiles.config, "basePath": base}}
     else:

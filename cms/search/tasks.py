@@ -1,4 +1,5 @@
-"""Background index updates through django-tasks (immediate backend unless TASKS says otherwise).
+"""Background index updates: "index" jobs (cms/jobs.py: django-tasks, retried with backoff,
+failures listed for officers), immediate unless TASKS_BACKEND says otherwise.
 
 Updates are enqueued on transaction commit, so a worker never reads a row that is not there yet,
 and a rolled-back publish never reaches the index.
@@ -20,6 +21,13 @@ def update_index_task(doc_type: str, object_ids: list[int]) -> int:
     return service.update_objects(doc_type, object_ids)
 
 
+def update_index(doc_type: str, object_ids: list[int]) -> int:
+    """The "index" job: raises when the engine refuses, so the job is tried again."""
+    from . import service
+
+    return service.update_objects(doc_type, object_ids)
+
+
 def schedule(doc_type: str, object_ids: list[int]) -> None:
     if not object_ids:
         return
@@ -27,7 +35,15 @@ def schedule(doc_type: str, object_ids: list[int]) -> None:
 
 
 def _enqueue(doc_type: str, object_ids: list[int]) -> None:
+    from cms import jobs
+
     try:
-        update_index_task.enqueue(doc_type, object_ids)
+        jobs.enqueue(
+            "index",
+            "cms.search.tasks.update_index",
+            doc_type,
+            object_ids,
+            label=f"Cập nhật chỉ mục tìm kiếm: {doc_type} ×{len(object_ids)}",
+        )
     except Exception:  # never break the request that triggered the update
         logger.exception("Could not enqueue search index update for %s %s", doc_type, object_ids)

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "cms.search",
     "wagtail.api.v2",
     "wagtail.contrib.forms",
+    # Purges a reverse proxy / CDN in front when pages change (cms/cache.py, docs/deploy.md).
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
@@ -65,6 +67,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     # Login throttling (issue 20): failed attempts per username + IP, lockout, officers unlock.
     "axes",
+    # Background work (issue 21): Django's task framework (backport) and its database backend's
+    # queue table; the immediate backend is the default (TASKS below), the table then stays empty.
+    "django_tasks",
+    "django_tasks_db",
+    "storages",
 ]
 
 MIDDLEWARE = [
@@ -136,16 +143,42 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: REDIS_URL, or an in-process cache.
+# Cache: REDIS_URL, or an in-process cache. With Redis every web node shares the page cache, the
+# header and footer, throttle counters (django-ratelimit) and the session cache below.
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "ocop"),
         }
     }
+    # Sessions read from Redis, written through to the database (a Redis restart logs nobody
+    # out, a cart survives it). Without Redis: database sessions, shared by every node anyway.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background work (issue 21; cms/jobs.py): "immediate" runs a task inside the request that asks
+# for it (`make run`, the tests); "database" puts it in the django-tasks-db queue table, where
+# `manage.py run_worker` picks it up (production, several nodes). Retries, attempts and failures
+# are recorded by cms/jobs.py whichever backend runs them.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate").strip().lower()
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            "database": "django_tasks_db.DatabaseBackend",
+        }.get(TASKS_BACKEND, TASKS_BACKEND)
+    }
+}
+# A worker writes a heartbeat this often; a job whose worker has been silent for
+# JOBS_STALE_AFTER seconds is taken back and tried again (a worker killed mid-job loses nothing).
+JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JOBS_HEARTBEAT_SECONDS", "10"))
+JOBS_STALE_AFTER = float(os.environ.get("JOBS_STALE_AFTER", "60"))
+# Product pictures made by a job when a product is published (products/renditions.py): on with a
+# worker, else on first view as Wagtail does.
+JOBS_PREWARM_RENDITIONS = env_bool("JOBS_PREWARM_RENDITIONS", TASKS_BACKEND == "database")
 
 # The anonymous page cache (cms/cache.py): whole pages for visitors who are not logged in,
 # purged by tags on publish and stock changes. 0 turns it off. It must live in a cache every
@@ -155,6 +188,22 @@ PAGE_CACHE_ALIAS = "default"
 # Every web process sees the same cache (True for one process, or Redis; production.py says
 # False for several processes on locmem): tag versions are exact only then (cms.cache.shared()).
 CACHE_SHARED = True
+# A reverse proxy or CDN in front (Varnish, nginx with a purge module): pages safe for every
+# anonymous visitor say `s-maxage=FRONTEND_CACHE_SECONDS` and are purged by HTTP PURGE to
+# FRONTEND_CACHE_PURGE_URL when they change (Wagtail's frontend cache; cms/cache.py).
+FRONTEND_CACHE_PURGE_URL = os.environ.get("FRONTEND_CACHE_PURGE_URL", "")
+if FRONTEND_CACHE_PURGE_URL:
+    WAGTAILFRONTENDCACHE = {
+        "proxy": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": FRONTEND_CACHE_PURGE_URL,
+        }
+    }
+# The /en/ pages are remembered and purged by their own URLs (cms/cache.py), not rewritten.
+WAGTAILFRONTENDCACHE_LANGUAGES = []
+FRONTEND_CACHE_SECONDS = int(
+    os.environ.get("FRONTEND_CACHE_SECONDS", "3600" if FRONTEND_CACHE_PURGE_URL else "0")
+)
 # Messages ride in a cookie, so the page cache can see a waiting message without the session.
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 
@@ -223,8 +272,58 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", MEDIA_ROOT.parent / "private-media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # 360° tiles (tours/tasks.py writes them here, the viewer asks it for their URLs). Under
+    # MEDIA_ROOT and MEDIA_URL by default; the same bucket as media with object storage.
+    "tiles": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"allow_overwrite": True},
+    },
+    # Buyers' return and review photos: never under MEDIA_URL (views check who asks).
+    "private": {"BACKEND": "cms.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Object storage (issue 21): media, renditions and tiles in an S3-compatible bucket through
+# django-storages when AWS_STORAGE_BUCKET_NAME is set (AWS S3, MinIO, Ceph, Viettel/VNG/FPT
+# object storage…). Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the environment
+# (boto3 reads them itself), or the machine's role. AWS_S3_CUSTOM_DOMAIN: the CDN host in front.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None
+AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+AWS_S3_URL_PROTOCOL = os.environ.get("AWS_S3_URL_PROTOCOL", "https:")
+AWS_PRIVATE_BUCKET_NAME = os.environ.get("AWS_PRIVATE_BUCKET_NAME", AWS_STORAGE_BUCKET_NAME)
+if AWS_STORAGE_BUCKET_NAME:
+    _s3 = {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        "endpoint_url": AWS_S3_ENDPOINT_URL,
+        "custom_domain": AWS_S3_CUSTOM_DOMAIN,
+        "region_name": AWS_S3_REGION_NAME,
+        "url_protocol": AWS_S3_URL_PROTOCOL,
+        "location": os.environ.get("AWS_LOCATION", "media"),
+        # Public media: plain URLs (the CDN caches them), no signatures that expire.
+        "querystring_auth": False,
+        "file_overwrite": False,
+        # Uploaded names are unique (Wagtail adds a suffix), generated names carry a hash:
+        # browsers and the CDN may keep them a long time.
+        "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+    }
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3}
+    STORAGES["tiles"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "file_overwrite": True},
+    }
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "bucket_name": AWS_PRIVATE_BUCKET_NAME,
+            "custom_domain": None,
+            "location": os.environ.get("AWS_PRIVATE_LOCATION", "private"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "object_parameters": {},
+        },
+    }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
@@ -256,13 +355,23 @@ MAP_ATTRIBUTION = os.environ.get(
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
 )
 
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # E-mail addresses, phone numbers and signed tokens are masked in whatever reaches the log
     # (cms/logsafe.py); the code itself logs none.
-    "formatters": {"redact": {"()": "cms.logsafe.RedactingFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "redact"}},
+    "formatters": {
+        "redact": {"()": "cms.logsafe.RedactingFormatter"},
+        "json": {"()": "cms.logsafe.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            # LOG_FORMAT=json: one JSON object per line (production's default), masked the same.
+            "formatter": "json" if LOG_FORMAT == "json" else "redact",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     # Never at DEBUG, whatever LOG_LEVEL says: Django's template engine then logs every failed
     # variable lookup with the whole template context (an order's phone and address), and the
@@ -270,6 +379,9 @@ LOGGING = {
     "loggers": {
         "django.template": {"level": "INFO"},
         "django.db.backends": {"level": "INFO"},
+        # Jobs' retries and failures, and readiness failures, are worth an operator's eye.
+        "cms.jobs": {"level": os.environ.get("JOBS_LOG_LEVEL", "INFO")},
+        "cms.health": {"level": "WARNING"},
     },
 }
 

@@ -17,6 +17,11 @@ from .base import (
 
 DEBUG = env_bool("DEBUG", False)
 
+# Logs as JSON lines unless LOG_FORMAT=text (cms/logsafe.py masks personal data in both).
+if os.environ.get("LOG_FORMAT") is None:
+    LOG_FORMAT = "json"
+    LOGGING["handlers"]["console"]["formatter"] = "json"  # noqa: F405
+
 _WEAK_KEYS = {"", "changeme", "secret", "dev-only-insecure-key-do-not-use-in-production"}
 if SECRET_KEY in _WEAK_KEYS or len(SECRET_KEY) < 32:
     raise ImproperlyConfigured(
@@ -58,6 +63,8 @@ CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 # are told to use HTTPS only (HSTS) — for a year by default; preloading is a separate decision.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+# The load balancer's health checks speak plain HTTP to the node (cms/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)

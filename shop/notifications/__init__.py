@@ -32,6 +32,19 @@ def phone_provider():
     return None
 
 
+def notify_producers(order_pk: int):
+    """Queue the producers' notices of a new order: an "email" job (cms/jobs.py), run by the
+    worker so the buyer's checkout never waits for a mail server or Zalo."""
+    from cms import jobs
+
+    return jobs.enqueue(
+        "email",
+        "shop.notifications.notify_new_order",
+        order_pk,
+        label=f"Báo đơn mới cho người bán: đơn #{order_pk}",
+    )
+
+
 def notify_new_order(order_pk: int) -> dict[int, dict]:
     """Each producer with a part in the order hears of it (email, phone). Returns what was
     sent per producer id, for logs and tests."""
