@@ -9,3 +9,6 @@ class ProductsConfig(AppConfig):
         from . import opendata, page_cache, signals  # noqa: F401
 
         opendata.register_datasets()
+        from . import indicators
+
+        indicators.register_indicators()

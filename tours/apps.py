@@ -9,3 +9,6 @@ class ToursConfig(AppConfig):
         from . import opendata
 
         opendata.register_datasets()
+        from . import indicators
+
+        indicators.register_indicators()
