@@ -78,8 +78,12 @@ class Indicator:
     uses_year: bool = False
     uses_commune: bool = False
     summary: Callable[[list[dict]], list[tuple]] | None = None
-    version: Callable[[], str] | None = None
+    # One fingerprint or several (each is called once per page, however many indicators
+    # share it: e.g. the page version).
+    version: Callable[[], str] | tuple[Callable[[], str], ...] | None = None
     cache_tags: tuple[str, ...] = ()
+    # When its data last changed (datetime or None): the open-data entry's dct:modified.
+    modified: Callable[[], datetime.datetime | None] | None = None
 
     @property
     def category(self) -> Column:
@@ -182,11 +186,20 @@ def _store():
     return caches[settings.PAGE_CACHE_ALIAS]
 
 
-def rows_for(indicator: Indicator, filters: Filters) -> list[dict]:
+def _version(indicator: Indicator, memo: dict) -> str:
+    parts = indicator.version if isinstance(indicator.version, tuple) else (indicator.version,)
+    for part in parts:
+        if part not in memo:
+            memo[part] = part()
+    return ":".join(memo[part] for part in parts)
+
+
+def rows_for(indicator: Indicator, filters: Filters, memo: dict | None = None) -> list[dict]:
     """The indicator's rows, kept per data version (computed again only when it changes)."""
     if indicator.version is None:
         return indicator.compute(filters)
-    raw = f"{indicator.version()}:{timezone.localdate().isoformat()}"
+    memo = {} if memo is None else memo
+    raw = f"{_version(indicator, memo)}:{timezone.localdate().isoformat()}"
     digest = hashlib.sha1(raw.encode()).hexdigest()[:16]
     key = f"dash:{indicator.key}:{filters.key()}:{get_language() or ''}:{digest}"
     store = _store()
@@ -454,9 +467,9 @@ class Figure:
 
 
 def figures(filters: Filters) -> list[Figure]:
-    found = []
+    found, memo = [], {}
     for indicator in all_indicators(public=filters.public):
-        rows = rows_for(indicator, filters)
+        rows = rows_for(indicator, filters, memo)
         found.append(Figure(indicator, rows, filters, chart_geometry(indicator, rows)))
     return found
 
@@ -507,7 +520,10 @@ def all_csv(filters: Filters) -> str:
 
 def versions(*, public: bool) -> str:
     """One short fingerprint of every (public) indicator's data."""
-    raw = ":".join(i.version() for i in all_indicators(public=public) if i.version is not None)
+    memo: dict = {}
+    raw = ":".join(
+        _version(i, memo) for i in all_indicators(public=public) if i.version is not None
+    )
     return hashlib.sha1(raw.encode()).hexdigest()[:16]
 
 
@@ -525,6 +541,11 @@ def local_year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
 
 
 TITLE = _("Số liệu chuyển đổi số nông thôn mới")
+
+
+def newest_modified() -> datetime.datetime | None:
+    stamps = [i.modified() for i in all_indicators(public=True) if i.modified is not None]
+    return max((s for s in stamps if s), default=None)
 
 
 def register_dataset() -> None:
@@ -545,6 +566,9 @@ def register_dataset() -> None:
             ),
             keywords=(_("Kế hoạch 236"), _("chuyển đổi số"), _("nông thôn mới"), _("OCOP")),
             distributions=(opendata.Distribution("dashboard_all_csv", "text/csv"),),
-            version=lambda: versions(public=True),
+            modified=newest_modified,
+            # No version: the catalogue's entry names the file, not its figures (the file
+            # itself is built per figures' version, cms/dashboard_views.py); its modified
+            # date is as fresh as the catalogue (rebuilt on any publish, and daily).
         )
     )

@@ -88,7 +88,7 @@ def public_indicator_csv(request, key: str):
 
 @require_safe
 def public_all_csv(request):
-    return _public_csv(request, "so-lieu-236.csv", dashboard.all_csv)
+    return _public_csv(request, "plan-236.csv", dashboard.all_csv)
 
 
 # ----- officers (Wagtail admin) ---------------------------------------------------------------

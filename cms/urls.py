@@ -28,7 +28,7 @@ urlpatterns = [
     path("open-data/catalog.jsonld", cms_views.opendata_catalog, name="opendata_catalog"),
     # The public Plan 236 summary (cms/dashboard.py) and its CSV files.
     path("so-lieu/", dashboard_views.public_page, name="dashboard"),
-    path("so-lieu/so-lieu-236.csv", dashboard_views.public_all_csv, name="dashboard_all_csv"),
+    path("open-data/plan-236.csv", dashboard_views.public_all_csv, name="dashboard_all_csv"),
     path("so-lieu/<slug:key>.csv", dashboard_views.public_indicator_csv, name="dashboard_csv"),
     path("", include(product_urls)),
     *product_urls.digital_link_patterns,  # GS1 Digital Link: /01/<gtin>[/10/<lot>]

@@ -193,6 +193,16 @@ def ntm_status(filters: dash.Filters) -> list[dict]:
     ]
 
 
+def _ntm_modified():
+    from .opendata import ntm_modified
+
+    return ntm_modified()
+
+
+def _products_modified():
+    return public(ProductPage).aggregate(m=Max("last_published_at"))["m"]
+
+
 def _ntm_version() -> str:
     from .opendata import ntm_version
 
@@ -233,7 +243,11 @@ def register_indicators() -> None:
             _purge_ntm, sender=model, dispatch_uid=f"products.ntm.del.{model.__name__}"
         )
 
-    catalogue = {"version": pages_version, "cache_tags": ("products",)}
+    catalogue = {
+        "version": pages_version,
+        "cache_tags": ("products",),
+        "modified": _products_modified,
+    }
     dash.register(
         dash.Indicator(
             key="ocop-stars",
@@ -320,8 +334,19 @@ def register_indicators() -> None:
             order=40,
             uses_commune=True,
             summary=_trace_summary,
-            version=lambda: pages_version() + trace_version(),
+            version=(pages_version, trace_version),
             cache_tags=("products", "trace"),
+            modified=lambda: max(
+                (
+                    s
+                    for s in (
+                        _products_modified(),
+                        TraceabilityBatch.objects.aggregate(m=Max("last_published_at"))["m"],
+                    )
+                    if s
+                ),
+                default=None,
+            ),
         )
     )
     dash.register(
@@ -345,5 +370,6 @@ def register_indicators() -> None:
             uses_commune=True,
             version=_ntm_version,
             cache_tags=("ntm",),
+            modified=_ntm_modified,
         )
     )

@@ -172,6 +172,7 @@ def register_indicators() -> None:
         "uses_commune": True,
         "version": orders_version,
         "cache_tags": ("orders",),
+        "modified": lambda: LedgerTransaction.objects.aggregate(m=Max("created_at"))["m"],
     }
     dash.register(
         dash.Indicator(

@@ -3,6 +3,7 @@ ToursConfig.ready: public 360° virtual tours and the scenes each shows (the sce
 can open: `tours.viewer.shown_scenes`, the count the tours.csv open-data file gives).
 """
 
+from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from cms import dashboard as dash
@@ -59,5 +60,6 @@ def register_indicators() -> None:
             ],
             version=pages_version,
             cache_tags=("tours",),
+            modified=lambda: public(VirtualTourPage).aggregate(m=Max("last_published_at"))["m"],
         )
     )

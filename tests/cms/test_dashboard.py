@@ -410,7 +410,7 @@ def test_each_csv_is_the_table_on_the_page(client, data):
 
 
 def test_the_all_in_one_csv_has_every_public_figure(client, data):
-    body = client.get(f"/so-lieu/so-lieu-236.csv?year={YEAR}").content.decode("utf-8")
+    body = client.get(f"/open-data/plan-236.csv?year={YEAR}").content.decode("utf-8")
     lines = list(csv.DictReader(io.StringIO(body)))
     keys = {line["indicator"] for line in lines}
     assert keys == {i.key for i in dashboard.all_indicators(public=True)}
@@ -459,7 +459,7 @@ def test_public_page_shows_aggregates_only_and_no_personal_data(client, data):
     assert 'id="sales-communes"' not in html  # a commune's sales may be one producer's
     assert 'name="commune"' not in html  # no commune filter on the public page
     assert client.get("/so-lieu/sales-communes.csv").status_code == 404
-    body = client.get("/so-lieu/so-lieu-236.csv").content.decode()
+    body = client.get("/open-data/plan-236.csv").content.decode()
     for value in (*BUYER.values(), *(o.reference for o in data["orders"])):
         assert value not in body
 
@@ -541,7 +541,7 @@ def test_the_dashboard_csv_is_in_the_open_data_catalogue(client, data):
     catalog = json.loads(client.get("/open-data/catalog.jsonld").content)
     ids = {d["dct:identifier"] for d in catalog["dcat:dataset"]}
     assert "plan-236-dashboard" in ids
-    assert "so-lieu-236.csv" in client.get("/open-data/").content.decode()
+    assert "plan-236.csv" in client.get("/open-data/").content.decode()
 
 
 def test_figures_are_recomputed_when_the_data_change(data):
