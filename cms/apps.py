@@ -7,3 +7,6 @@ class CmsConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (page cache purges)
+        from .dashboard import register_dataset
+
+        register_dataset()

@@ -7,7 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms import datacache, health, routing
+from cms import dashboard_views, datacache, health, routing
 from cms import views as cms_views
 from cms.api import api_router
 from products import urls as product_urls
@@ -29,6 +29,10 @@ urlpatterns = [
     path("danh-muc/", cms_views.catalogue, name="catalogue"),
     path("sitemap.xml", datacache.sitemap),  # Wagtail's, built once per data version
     path("open-data/catalog.jsonld", cms_views.opendata_catalog, name="opendata_catalog"),
+    # The public Plan 236 summary (cms/dashboard.py) and its CSV files.
+    path("so-lieu/", dashboard_views.public_page, name="dashboard"),
+    path("open-data/plan-236.csv", dashboard_views.public_all_csv, name="dashboard_all_csv"),
+    path("so-lieu/<slug:key>.csv", dashboard_views.public_indicator_csv, name="dashboard_csv"),
     path("", include(product_urls)),
     *product_urls.digital_link_patterns,  # GS1 Digital Link: /01/<gtin>[/10/<lot>]
     path("", include("cms.search.urls")),

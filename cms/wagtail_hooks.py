@@ -42,6 +42,35 @@ def lockout_urls():
     ]
 
 
+@hooks.register("register_admin_urls")
+def dashboard_urls():
+    from . import dashboard_views as views
+
+    return [
+        path("ocop/so-lieu/", views.DashboardView.as_view(), name="ocop_dashboard"),
+        path("ocop/so-lieu/tat-ca.csv", views.admin_all_csv, name="ocop_dashboard_all_csv"),
+        path("ocop/so-lieu/<slug:key>.csv", views.admin_indicator_csv, name="ocop_dashboard_csv"),
+    ]
+
+
+class DashboardMenuItem(MenuItem):
+    def is_shown(self, request):
+        from .dashboard import may_view
+
+        return may_view(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def dashboard_menu_item():
+    return DashboardMenuItem(
+        _("Số liệu Kế hoạch 236"),
+        reverse("ocop_dashboard"),
+        name="ocop-dashboard",
+        icon_name="table",
+        order=250,
+    )
+
+
 @hooks.register("register_settings_menu_item")
 def lockouts_menu_item():
     return OfficerMenuItem(

@@ -6,7 +6,8 @@ class ProductsConfig(AppConfig):
     verbose_name = "Sản phẩm OCOP"
 
     def ready(self):
-        from . import home, opendata, page_cache, renditions, signals  # noqa: F401
+        from . import home, indicators, opendata, page_cache, renditions, signals  # noqa: F401
 
         opendata.register_datasets()
         home.register_home_sections()
+        indicators.register_indicators()

@@ -221,3 +221,39 @@ def return_days(skus: Iterable[str], default: int) -> dict[str, int]:
 def product_ids(skus: Iterable[str]) -> dict[str, int]:
     """The product page of each SKU (published or not): {sku: page id}."""
     return dict(ProductVariant.objects.filter(sku__in=set(skus)).values_list("sku", "page_id"))
+
+
+def selling_products():
+    """Public product pages sold through the cart now — the rule of `get_purchasables` for a
+    whole page: under a producer, with at least one variant, not restricted goods without the
+    seller's licence, not sold by another source (an experience's places). In stock or not."""
+    from decimal import Decimal
+
+    from django.db.models import Q
+    from django.db.models.functions import Trim
+
+    strong = Decimal(str(ProductPage.ALCOHOL_RESTRICTED_FROM))
+    restricted = Q(age_restricted=True) | Q(alcohol_abv__gte=strong)
+    pages = (
+        public(ProductPage)
+        .filter(producer__isnull=False, variants__isnull=False)
+        .annotate(licence=Trim("licence_number"))
+        .exclude(restricted & Q(licence=""))
+        .distinct()
+    )
+    claimed = sources.claimed_products(set(pages.values_list("pk", flat=True)))
+    return pages.exclude(pk__in=claimed)
+
+
+def producer_communes(ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """(commune code, commune name) of each producer that has a commune: the shop's sales by
+    commune are by where the producer is."""
+    from .reference import Commune
+
+    rows = dict(
+        ProducerPage.objects.filter(pk__in=set(ids), commune__isnull=False).values_list(
+            "pk", "commune_id"
+        )
+    )
+    communes = {c.pk: c for c in Commune.objects.filter(pk__in=set(rows.values()))}
+    return {pk: (communes[c].code, str(communes[c])) for pk, c in rows.items()}

@@ -6,4 +6,9 @@ class ShopConfig(AppConfig):
     verbose_name = "Cửa hàng"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import (
+            indicators,
+            signals,  # noqa: F401
+        )
+
+        indicators.register_indicators()

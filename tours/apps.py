@@ -6,7 +6,8 @@ class ToursConfig(AppConfig):
     verbose_name = "Du lịch nông thôn"
 
     def ready(self):
-        from . import home, opendata
+        from . import home, indicators, opendata
 
         opendata.register_datasets()
         home.register_home_sections()
+        indicators.register_indicators()

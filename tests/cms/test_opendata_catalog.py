@@ -17,7 +17,14 @@ pytestmark = pytest.mark.django_db
 
 CATALOG = "/open-data/catalog.jsonld"
 IANA = Namespace("https://www.iana.org/assignments/media-types/")
-EXPECTED = {"ntm-communes", "producers", "products", "tourism-sites", "tours"}
+EXPECTED = {
+    "ntm-communes",
+    "producers",
+    "products",
+    "tourism-sites",
+    "tours",
+    "plan-236-dashboard",
+}
 
 
 def _graph(client) -> Graph:
@@ -81,7 +88,7 @@ def test_every_distribution_answers_200_with_its_media_type(client):
         assert response["Content-Type"].split(";")[0] == media, path
         assert response.content
         seen += 1
-    assert seen == sum(len(d.distributions) for d in opendata.all_datasets()) == 7
+    assert seen == sum(len(d.distributions) for d in opendata.all_datasets()) == 8
 
 
 def test_ntm_dataset_says_its_rows_may_be_illustrative(client):
