@@ -321,7 +321,12 @@ class ProductPage(Page):
 
         from cms.templatetags.cms_images import filter_specs
 
-        specs = [*filter_specs(*ProductPage.GALLERY_SPECS), ProductPage.JSONLD_SPEC, seo.OG_SPEC]
+        specs = [
+            *filter_specs(*ProductPage.GALLERY_SPECS),
+            ProductPage.ZOOM_SPEC,
+            ProductPage.JSONLD_SPEC,
+            seo.OG_SPEC,
+        ]
         renditions = get_image_model().get_rendition_model().objects.filter(filter_spec__in=specs)
         return [
             Prefetch("images", queryset=ProductImage.objects.select_related("image")),
@@ -333,6 +338,8 @@ class ProductPage(Page):
     # The gallery's {% picture %} specs and the JSON-LD picture (checked by a test).
     GALLERY_SPECS = ("format-{webp,jpeg}", "max-{480x480,960x960}")
     JSONLD_SPEC = "max-960x960|format-jpeg"
+    # The large picture each gallery link opens (and the zoom dialog shows).
+    ZOOM_SPEC = "max-1600x1600|format-webp"
 
     og_type = "product"  # Open Graph (cms/seo.py)
 
@@ -366,6 +373,9 @@ class ProductPage(Page):
         producer = self.producer
         context.update(
             variants=variants,
+            # The chip chosen at first: the first variant in stock (the buy box shows its price).
+            chosen=next((v for v in variants if v.available > 0), None),
+            sold_out=[v for v in variants if v.available <= 0],
             producer=producer,
             batches=self.batches.filter(live=True).order_by("-produced_on")[:10] if self.pk else [],
         )

@@ -257,3 +257,49 @@ def producer_communes(ids: Iterable[int]) -> dict[int, tuple[str, str]]:
     )
     communes = {c.pk: c for c in Commune.objects.filter(pk__in=set(rows.values()))}
     return {pk: (communes[c].code, str(communes[c])) for pk, c in rows.items()}
+
+
+@dataclass(frozen=True)
+class Thumbnail:
+    url: str
+    width: int
+    height: int
+
+
+THUMBNAIL_SPEC = "fill-96x96|format-webp"
+
+
+def thumbnails(product_ids: Iterable[int]) -> dict[int, Thumbnail]:
+    """A small square picture of each product (its first gallery picture), for cart and order
+    lines: two queries for any number of products, plus one per rendition not made yet."""
+    from django.db.models import Prefetch
+    from wagtail.images import get_image_model
+
+    from .models import ProductImage
+
+    ids = {int(i) for i in product_ids if i}
+    if not ids:
+        return {}
+    renditions = get_image_model().get_rendition_model().objects.filter(filter_spec=THUMBNAIL_SPEC)
+    rows = (
+        ProductImage.objects.filter(page_id__in=ids)
+        .select_related("image")
+        .prefetch_related(
+            Prefetch("image__renditions", renditions, to_attr="prefetched_renditions")
+        )
+        .order_by("page_id", "sort_order", "pk")
+    )
+    found: dict[int, Thumbnail] = {}
+    for row in rows:
+        if row.page_id in found:
+            continue
+        rendition = row.image.get_rendition(THUMBNAIL_SPEC)
+        found[row.page_id] = Thumbnail(rendition.url, rendition.width, rendition.height)
+    return found
+
+
+def product_urls(product_ids: Iterable[int]) -> dict[int, str]:
+    """The absolute URL of each public product page (for e-mails and links from the shop)."""
+    ids = {int(i) for i in product_ids if i}
+    pages = public(ProductPage).filter(pk__in=ids)
+    return {page.pk: page.full_url for page in pages}

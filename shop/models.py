@@ -782,3 +782,77 @@ class DataRequest(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.created_at:%Y-%m-%d}"
+
+
+class RestockAlert(models.Model):
+    """ "Báo khi có hàng": a buyer's wish to be told by e-mail when a sold-out variant is back.
+
+    Double opt-in: the row is made unconfirmed and a signed link is e-mailed; only confirmed
+    alerts are served (shop/restock.py). One alert per SKU and address; it is deleted once its
+    e-mail has gone out, or by the unsubscribe link (which removes every alert of the address).
+    """
+
+    sku = models.CharField(_("mã SKU"), max_length=64, db_index=True)
+    email = models.EmailField(_("email"))
+    language = models.CharField(_("ngôn ngữ"), max_length=8, default="vi")
+    # The account holder who asked while signed in (their data export and erasure include it).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="restock_alerts",
+    )
+    created_at = models.DateTimeField(_("đăng ký lúc"), auto_now_add=True)
+    consented_at = models.DateTimeField(_("đồng ý lúc"))
+    confirmation_sent_at = models.DateTimeField(_("gửi thư xác nhận lúc"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("đăng ký báo khi có hàng")
+        verbose_name_plural = _("đăng ký báo khi có hàng")
+        constraints = [
+            models.UniqueConstraint(fields=["sku", "email"], name="shop_restock_one_per_address")
+        ]
+
+    def __str__(self):
+        return f"{self.sku} · #{self.pk}"
+
+
+class SavedAddress(models.Model):
+    """An account holder's delivery address, offered at checkout (one may be the default)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_addresses"
+    )
+    recipient = models.CharField(_("người nhận"), max_length=100)
+    phone = models.CharField(_("điện thoại"), max_length=20)
+    commune = models.ForeignKey(
+        "products.Commune", verbose_name=_("xã/phường"), on_delete=models.PROTECT, related_name="+"
+    )
+    street = models.CharField(_("số nhà, đường/thôn"), max_length=200)
+    is_default = models.BooleanField(_("mặc định"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    MAX_PER_USER = 10
+
+    class Meta:
+        ordering = ["-is_default", "-updated_at", "-pk"]
+        verbose_name = _("địa chỉ đã lưu")
+        verbose_name_plural = _("địa chỉ đã lưu")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(is_default=True),
+                name="shop_one_default_address",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.recipient}, {self.street}"
+
+    @property
+    def one_line(self) -> str:
+        return f"{self.street}, {self.commune.full_name}"

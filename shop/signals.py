@@ -3,6 +3,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
+from . import restock  # noqa: F401  (its stock_changed receiver)
 from .cart import changed, merge_session_cart
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import return_views, review_views, views
+from . import restock_views, return_views, review_views, views
 from .delivery import views as delivery
 
 app_name = "shop"
@@ -35,6 +35,17 @@ urlpatterns = [
     path("danh-gia/<int:product>/", review_views.product_reviews, name="product_reviews"),
     path("danh-gia/anh/<int:photo>/", review_views.review_photo, name="review_photo"),
     path("track/", views.track, name="track"),
+    path("bao-khi-co-hang/", restock_views.subscribe, name="restock"),
+    path(
+        "bao-khi-co-hang/xac-nhan/<str:token>/",
+        restock_views.confirm,
+        name="restock_confirm",
+    ),
+    path(
+        "bao-khi-co-hang/huy/<str:token>/",
+        restock_views.unsubscribe,
+        name="restock_unsubscribe",
+    ),
     path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
     path(
         "payments/bank-transfer/webhook/",

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from cms import throttle
 from cms.hardening import client_ip, local_next
 from cms.templatetags.cms_tags import vnd
-from products.purchasable import get_purchasable
+from products.purchasable import get_purchasable, thumbnails
 from products.reference import Commune
 
 from . import returns, reviews
@@ -58,10 +58,19 @@ def _destination(request):
     return Commune.objects.select_related("province").filter(code=code).first() if code else None
 
 
+def with_thumbnails(priced):
+    """Each priced line gets `thumb`, its product's small picture (products.purchasable)."""
+    lines = [line for group in priced.groups for line in group.lines]
+    found = thumbnails(line.item.product_id for line in lines)
+    for line in lines:
+        line.thumb = found.get(line.item.product_id)
+    return priced
+
+
 def _cart_context(request, shipping=None):
     cart = Cart(request)
     destination = _destination(request)
-    priced = price_cart(cart.items(), shipping, destination)
+    priced = with_thumbnails(price_cart(cart.items(), shipping, destination))
     return {
         "priced": priced,
         "cart_count": priced.count,
@@ -88,6 +97,8 @@ def _cart_action(request, action):
         except CheckoutError as exc:
             error = " ".join(exc.messages)
     done = _("Đã thêm vào giỏ hàng.") if action is _add else _("Đã cập nhật giỏ hàng.")
+    # "Mua ngay": the same add, then straight to the checkout.
+    buy_now = action is _add and error is None and bool(request.POST.get("buy_now"))
     if _wants_json(request):
         priced = price_cart(cart.items(), destination=_destination(request))
         sku = form.cleaned_data.get("sku") if form.is_valid() else None
@@ -109,11 +120,14 @@ def _cart_action(request, action):
                 },
                 "shipping_display": vnd(priced.shipping_total),
                 "total_display": vnd(priced.total),
+                "redirect": reverse("shop:checkout") if buy_now else "",
             },
             status=400 if error else 200,
         )
     if error:
         messages.error(request, error)
+    elif buy_now:
+        return redirect("shop:checkout")
     else:
         messages.success(request, done)
     return redirect(_local_next(request.POST.get("next")))
@@ -155,7 +169,12 @@ def cart_add(request):
     return render(
         request,
         "shop/cart_add.html",
-        {"item": item, "quantity": form.cleaned_data["quantity"], "next": target},
+        {
+            "item": item,
+            "quantity": form.cleaned_data["quantity"],
+            "next": target,
+            "buy_now": bool(request.GET.get("buy_now")),
+        },
     )
 
 
@@ -281,7 +300,7 @@ def review(request):
     if form is None:
         messages.error(request, _("Vui lòng kiểm tra lại thông tin giao hàng."))
         return redirect("shop:checkout")
-    priced = price_cart(items, form.shipping(), form.cleaned_data["commune"])
+    priced = with_thumbnails(price_cart(items, form.shipping(), form.cleaned_data["commune"]))
     token = _review_token(request)
     if request.method == "POST":
         posted = request.POST.get("checkout_token")

@@ -489,6 +489,9 @@ THROTTLE_RATES = {
     "webhook_auth_failure": os.environ.get("THROTTLE_WEBHOOK_AUTH_FAILURE", "10/h"),
     "search_api": os.environ.get("THROTTLE_SEARCH_API", "120/m"),
     "search_suggest": os.environ.get("THROTTLE_SEARCH_SUGGEST", "300/m"),
+    # "Báo khi có hàng": each request may send a confirmation e-mail.
+    "restock_ip": os.environ.get("THROTTLE_RESTOCK_IP", "10/h"),
+    "restock_email": os.environ.get("THROTTLE_RESTOCK_EMAIL", "5/h"),
 }
 
 # Guest order links (?t=…) stop working after this many days; tracking by reference + phone

@@ -79,3 +79,16 @@ def star_glyphs(value) -> str:
     except (TypeError, ValueError):
         whole = 0
     return "★" * whole + "☆" * (5 - whole)
+
+
+@register.inclusion_tag("shop/_restock_form.html", takes_context=True)
+def restock_form(context, variants):
+    """'Báo khi có hàng' for the sold-out variants of a product page (shop/restock.py)."""
+    variants = list(variants)
+    everything = context.get("variants") or variants
+    return {
+        "variants": variants,
+        "request": context.get("request"),
+        # Open at once when nothing of the product can be bought.
+        "open": all(getattr(v, "available", 0) <= 0 for v in everything),
+    }

@@ -15,6 +15,36 @@
     box.className = "messages " + (isError ? "error" : "success");
     box.textContent = text;
   }
+  /* On a product page the buyer may have scrolled far from the top: the confirmation is a
+     toast at the bottom of the screen, with a link to the cart and a close button. */
+  function toast(text, isError, cartUrl, cartText, closeText) {
+    var box = document.getElementById("cart-toast");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "cart-toast";
+      box.className = "cart-toast";
+      box.setAttribute("role", "status");
+      document.body.appendChild(box);
+    }
+    box.textContent = "";
+    box.classList.toggle("error", !!isError);
+    var message = document.createElement("p");
+    message.textContent = text;
+    box.appendChild(message);
+    if (!isError && cartUrl) {
+      var link = document.createElement("a");
+      link.href = cartUrl;
+      link.textContent = cartText;
+      box.appendChild(link);
+    }
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "cart-toast-close";
+    close.textContent = closeText;
+    close.addEventListener("click", function () { box.hidden = true; });
+    box.appendChild(close);
+    box.hidden = false;
+  }
   /* Cached product pages carry no CSRF token: take it from the cookie, or ask for one. */
   function csrfToken(form) {
     var field = form.querySelector("input[name=csrfmiddlewaretoken]");
@@ -30,6 +60,8 @@
     if (!form.hasAttribute("data-shop-cart") || !window.fetch || !window.FormData) return;
     event.preventDefault();
     var body = new FormData(form);
+    var submitter = event.submitter;
+    if (submitter && submitter.name) body.set(submitter.name, submitter.value);
     csrfToken(form)
       .then(function (token) {
         body.set("csrfmiddlewaretoken", token);
@@ -43,15 +75,24 @@
       .then(function (response) { return response.json(); })
       .then(function (data) {
         document.dispatchEvent(new Event("cart:changed"));
-        announce(data.message, !data.ok);
+        if (data.ok && data.redirect) {  // "Mua ngay": straight to the checkout
+          window.location.assign(data.redirect);
+          return;
+        }
+        if (form.hasAttribute("data-buy-box")) {
+          toast(data.message, !data.ok, form.getAttribute("data-cart-url"),
+                form.getAttribute("data-cart-text"), form.getAttribute("data-close-text"));
+        } else {
+          announce(data.message, !data.ok);
+        }
         if (!data.ok) return;
-        var row = form.closest("tr[data-sku]");
+        var row = form.closest("[data-sku]");
         if (row) {
           if (data.quantity === 0) {
-            var table = row.closest("table");
+            var list = row.closest(".cart-lines");
             row.remove();
-            if (table && !table.querySelector("tr[data-sku]")) {
-              table.closest(".cart-group").remove();
+            if (list && !list.querySelector("[data-sku]")) {
+              list.closest(".cart-group").remove();
             }
           } else {
             row.querySelector(".line-total").textContent = data.line_total_display;
