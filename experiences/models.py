@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
+from cms.translation import Bilingual, english_group
+
 # Unambiguous upper-case alphabet, as the shop's order references: read out, typed at the gate.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
@@ -90,7 +92,7 @@ class Experience(models.Model):
         return (amount * self.deposit_percent + 99) // 100
 
 
-class ExperienceSession(models.Model):
+class ExperienceSession(Bilingual, models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Mở bán")
         CANCELLED = "cancelled", _("Đã hủy")
@@ -118,6 +120,7 @@ class ExperienceSession(models.Model):
         _("ngôn ngữ hướng dẫn"), max_length=5, choices=Language.choices, default=Language.VI
     )
     meeting_point = models.CharField(_("điểm hẹn"), max_length=255)
+    meeting_point_en = models.CharField(_("điểm hẹn (tiếng Anh)"), max_length=255, blank=True)
     latitude = models.DecimalField(
         _("vĩ độ"),
         max_digits=9,
@@ -159,7 +162,9 @@ class ExperienceSession(models.Model):
         FieldPanel("meeting_point"),
         FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
         FieldPanel("status"),
+        english_group(["meeting_point_en"]),
     ]
+    translated_fields = {"meeting_point": "meeting_point_en"}
 
     class Meta:
         ordering = ["date", "start_time", "pk"]

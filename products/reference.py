@@ -10,6 +10,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel
 
 from cms.language import localized
 from cms.search.text import fold
+from cms.translation import Bilingual
 
 PROGRAMME_PROVINCE_CODE = "01"  # Thành phố Hà Nội: the programme's producers and sites are here
 
@@ -279,7 +280,7 @@ class LegacyCommuneName(models.Model):
         return self.legacy_district
 
 
-class OcopCategory(models.Model):
+class OcopCategory(Bilingual, models.Model):
     """A group (I–VI) or subgroup (I.1 …) of the OCOP classification (Decision 148/QĐ-TTg)."""
 
     code = models.CharField(_("mã"), max_length=10, unique=True)
@@ -301,6 +302,7 @@ class OcopCategory(models.Model):
         help_text=_("Tính từ ngày giao; để trống: theo nhóm, hoặc mặc định của sàn (7 ngày)."),
     )
 
+    translated_fields = {"name": "name_en"}
     panels = [
         FieldPanel("code"),
         FieldPanel("name"),

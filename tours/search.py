@@ -23,6 +23,10 @@ class TourSiteDocument(SearchDocument):
             .prefetch_related("commune__legacy_names")
         )
 
+    def translations(self, ids) -> dict[int, dict[str, str]]:
+        rows = TourSitePage.objects.filter(pk__in=ids).values_list("pk", "name_en", "summary_en")
+        return {pk: {"title": name, "snippet": summary} for pk, name, summary in rows}
+
     def tag_values(self) -> dict[str, str]:
         """Site kinds (intent rules target them)."""
         return {value: str(label) for value, label in TourSitePage.Kind.choices}
@@ -41,7 +45,9 @@ class TourSiteDocument(SearchDocument):
         return {
             "title": page.title,
             "alt_titles": [page.name_en],
-            "body": " ".join(p for p in [page.summary, story] if p),
+            "body": " ".join(
+                p for p in [page.summary, story, page.summary_en, strip_tags(page.story_en)] if p
+            ),
             "keywords": [kind, kind_en, "du lịch nông thôn"],
             "url": page.url or "",
             "boost": 1.1,
