@@ -39,8 +39,8 @@ LEGAL_PAGES_EN = {
 }
 
 HOME_EN = {
-    "title_en": "Hà Nội OCOP products and rural tourism",
-    "hero_title_en": "Hà Nội New Rural Development: OCOP products and rural tourism",
+    "title_en": "Hanoi OCOP products and rural tourism",
+    "hero_title_en": "Hanoi New Rural Development: OCOP products and rural tourism",
     "hero_text_en": (
         "Buy OCOP products straight from farmers, cooperatives and craft villages; trace where "
         "they come from with a QR code; visit craft villages in 360°."
@@ -73,11 +73,11 @@ PREVIOUS_DEMO_PAGES = {
 }
 
 OPERATOR_NAME = "Văn phòng Điều phối Chương trình xây dựng nông thôn mới thành phố Hà Nội"
-OPERATOR_NAME_EN = "Coordination Office of the Hà Nội New Rural Development Programme"
+OPERATOR_NAME_EN = "Coordination Office of the Hanoi New Rural Development Programme"
 _DEMO_EN = "(demo — officers enter the real {} in the admin, under the operator settings)"
 DEMO_OPERATOR_EN = {
     "name_en": OPERATOR_NAME_EN,
-    "address_en": "Hà Nội " + _DEMO_EN.format("address"),
+    "address_en": "Hanoi " + _DEMO_EN.format("address"),
     "phone_en": _DEMO_EN.format("phone number"),
     "email_en": _DEMO_EN.format("email address"),
     "registration_number_en": (

@@ -45,6 +45,18 @@ def neutral_language():
         set_script_prefix(previous)
 
 
+@contextmanager
+def urls_in(language: str):
+    """Inside the block, reverse() and page URLs are those of `language` (/en/… for English):
+    for what is made outside a request, such as a buyer's email in the buyer's language."""
+    previous = get_script_prefix()
+    set_script_prefix(EN_PREFIX + "/" if (language or "").startswith("en") else "/")
+    try:
+        yield
+    finally:
+        set_script_prefix(previous)
+
+
 def english_path(path: str) -> str:
     """/san-pham/ → /en/san-pham/ (a path already under the prefix unchanged)."""
     path = strip_prefix(path)

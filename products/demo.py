@@ -38,8 +38,8 @@ RECOGNISING_BODY = {
     5: "Bộ Nông nghiệp và Môi trường (Hội đồng OCOP Trung ương)",
 }
 RECOGNISING_BODY_EN = {
-    3: "Hà Nội People's Committee",
-    4: "Hà Nội People's Committee",
+    3: "Hanoi People's Committee",
+    4: "Hanoi People's Committee",
     5: "Ministry of Agriculture and Environment (Central OCOP Council)",
 }
 
@@ -80,12 +80,12 @@ UNIT_EN = {
 
 PRODUCER_INDEX_EN = {
     "title_en": "OCOP producers",
-    "intro_en": "<p>Enterprises, cooperatives and household producers of Hà Nội with OCOP "
+    "intro_en": "<p>Enterprises, cooperatives and household producers of Hanoi with OCOP "
     "products.</p>",
 }
 CATALOGUE_EN = {
     "title_en": "OCOP products",
-    "intro_en": "<p>Products awarded 3 to 5 OCOP stars, from the communes and wards of Hà Nội.</p>",
+    "intro_en": "<p>Products awarded 3 to 5 OCOP stars, from the communes and wards of Hanoi.</p>",
 }
 
 
@@ -107,7 +107,7 @@ def producer_english(item: dict) -> dict:
     name_en = item.get("name_en", "")
     return {
         "name_en": name_en,
-        "story_en": f"<p>{name_en} is an OCOP producer in {item['legacy_address']}, Hà Nội.</p>"
+        "story_en": f"<p>{name_en} is an OCOP producer in {item['legacy_address']}, Hanoi.</p>"
         if name_en
         else "",
     }

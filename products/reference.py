@@ -231,7 +231,13 @@ class Commune(ClusterableModel):
 
     @property
     def legacy_label(self) -> str:
-        return "; ".join(self.aliases)
+        """The pre-reform communes grouped by their old district: "Dương Xá, Kiêu Kỵ, Trâu Quỳ
+        (Gia Lâm)" — each district named once."""
+        districts: dict[str, list[str]] = {}
+        for n in self.legacy_names.all():
+            if n.is_main:
+                districts.setdefault(n.legacy_district, []).append(n.legacy_commune)
+        return "; ".join(f"{', '.join(names)} ({d})" for d, names in districts.items())
 
     @property
     def main_legacy(self):

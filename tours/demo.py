@@ -15,7 +15,7 @@ KIND_LABEL = dict(TourSitePage.Kind.choices)
 TOUR_INDEX_EN = {
     "title_en": "Rural tourism",
     "intro_en": "<p>Craft villages, ancient villages, farms and community tourism around "
-    "Hà Nội.</p>",
+    "Hanoi.</p>",
 }
 
 
@@ -27,7 +27,7 @@ def kind_en(kind: str) -> str:
 def site_english(site: TourSitePage, name_en: str = "") -> dict:
     """The demo's English for a site: the same facts as its Vietnamese text."""
     name_en = name_en or site.name_en
-    values = {"name_en": name_en, "summary_en": f"{kind_en(site.kind)} — {name_en}, Hà Nội."}
+    values = {"name_en": name_en, "summary_en": f"{kind_en(site.kind)} — {name_en}, Hanoi."}
     if site.opening_hours == OPENING_HOURS:
         values["opening_hours_en"] = OPENING_HOURS_EN
     if site.ticket_prices == TICKET_PRICES:
@@ -90,7 +90,7 @@ def directions(km: int) -> str:
 
 
 def directions_en(km: int) -> str:
-    return f"About {km} km from central Hà Nội (Hoàn Kiếm Lake), by motorbike, car or bus."
+    return f"About {km} km from central Hanoi (Hoàn Kiếm Lake), by motorbike, car or bus."
 
 
 def _km_from_centre(lat: float, lon: float) -> int:

@@ -439,7 +439,9 @@ class Scene(Bilingual, ClusterableModel, Orderable):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text=_("Người xem trang tiếng Anh nghe bản này; để trống: không phát thuyết minh."),
+        help_text=_(
+            "Người xem trang tiếng Anh nghe bản này; để trống: họ nghe bản tiếng Việt (có ghi rõ)."
+        ),
     )
     transcript_en = models.TextField(_("lời thuyết minh (tiếng Anh)"), blank=True)
     latitude = models.FloatField(

@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
             name="narration_en",
             field=models.ForeignKey(
                 blank=True,
-                help_text="Người xem trang tiếng Anh nghe bản này; để trống: không phát thuyết minh.",
+                help_text="Người xem trang tiếng Anh nghe bản này; để trống: họ nghe bản tiếng Việt (có ghi rõ).",
                 null=True,
                 on_delete=django.db.models.deletion.SET_NULL,
                 related_name="+",
