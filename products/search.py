@@ -56,12 +56,17 @@ class ProductDocument(SearchDocument):
         stars = page.ocop_stars
         keywords = [
             category.name,
-            category.name_en,
             group.name if group != category else "",
-            group.name_en if group != category else "",
             producer.title if producer else "",
-            producer.name_en if producer else "",
             f"OCOP {stars} sao" if stars else "",
+        ]
+        # Found by English words, shown only in Vietnamese (cms/search/backends/common.py).
+        english = [
+            category.name_en,
+            group.name_en if group != category else "",
+            producer.name_en if producer else "",
+            page.summary_en,
+            strip_tags(page.body_en or ""),
         ]
         aliases = commune.aliases if commune is not None else []
         # The producer's own address names its pre-reform commune and district ("Kiêu Kỵ, Gia
@@ -78,17 +83,8 @@ class ProductDocument(SearchDocument):
         return {
             "title": page.title,
             "alt_titles": [page.name_en],
-            # Both languages: an English query matches the English summary and description.
-            "body": " ".join(
-                p
-                for p in [
-                    page.summary,
-                    strip_tags(page.body or ""),
-                    page.summary_en,
-                    strip_tags(page.body_en or ""),
-                ]
-                if p
-            ),
+            "body": " ".join(p for p in [page.summary, strip_tags(page.body or "")] if p),
+            "other_language": [e for e in english if e],
             "keywords": [k for k in keywords if k],
             "url": page.url or "",
             "boost": boost,

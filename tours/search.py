@@ -45,10 +45,10 @@ class TourSiteDocument(SearchDocument):
         return {
             "title": page.title,
             "alt_titles": [page.name_en],
-            "body": " ".join(
-                p for p in [page.summary, story, page.summary_en, strip_tags(page.story_en)] if p
-            ),
-            "keywords": [kind, kind_en, "du lịch nông thôn"],
+            "body": " ".join(p for p in [page.summary, story] if p),
+            "keywords": [kind, "du lịch nông thôn"],
+            # Found by English words, shown only in Vietnamese (cms/search/backends/common.py).
+            "other_language": [kind_en, page.summary_en, strip_tags(page.story_en or "")],
             "url": page.url or "",
             "boost": 1.1,
             "commune": commune.code if commune else "",
