@@ -18,6 +18,7 @@ import logging
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
+from django.urls import get_script_prefix
 from wagtail.models import Page
 
 from . import cache
@@ -87,7 +88,8 @@ def section_urls(request) -> dict[str, str]:
         return request._chrome_urls
     version = _site_version(request)
     urls = None
-    key = f"{URLS_PREFIX}{_site_id(request)}:{version}"
+    # The URLs depend on the script prefix (/en/ pages link under /en/, cms/language.py).
+    key = f"{URLS_PREFIX}{_site_id(request)}:{get_script_prefix()}:{version}"
     if version is not None:
         urls = _store().get(key)
     if urls is None:
@@ -104,7 +106,7 @@ def footer(request, language: str, render) -> str:
     version = _site_version(request)
     if version is None:
         return render()
-    key = f"{FOOTER_PREFIX}{_site_id(request)}:{language}:{version}"
+    key = f"{FOOTER_PREFIX}{_site_id(request)}:{language}:{get_script_prefix()}:{version}"
     html = _store().get(key)
     if html is None:
         html = render()

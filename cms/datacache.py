@@ -24,6 +24,8 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 from wagtail.models import Page, PageLogEntry, PageViewRestriction
 
+from cms.language import neutral_language
+
 TIMEOUT = 24 * 3600
 FILE_CACHE_SECONDS = 300  # what clients and proxies may keep an open-data file
 
@@ -96,7 +98,10 @@ def serve_file(request, name: str, build, content_type: str, modified, extra: st
     from django.utils.cache import patch_cache_control
 
     def make():
-        body = build(request).encode("utf-8")
+        # One file for every visitor: built in the default language with unprefixed URLs, even
+        # when an /en/ request builds it (its English lives in the *_en fields).
+        with neutral_language():
+            body = build(request).encode("utf-8")
         stamp = modified()
         return body, {"last_modified": int(stamp.timestamp()) if stamp else None}
 

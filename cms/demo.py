@@ -5,7 +5,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from wagtail.models import Page, Site
 
-from .demo_data import publish
+from .demo_data import fill_blank, fill_english, publish
 from .models import HomePage, OperatorSettings, StandardPage
 
 LEGAL_DIR = Path(__file__).resolve().parent / "data" / "legal"
@@ -25,6 +25,27 @@ LEGAL_PAGES = [
     ("thong-tin-nguoi-ban", "Thông tin người bán", "Thông tin người bán"),
     ("lien-he", "Liên hệ", "Liên hệ"),
 ]
+
+# English titles and footer names of the legal pages (issue 18). Their full Vietnamese text is
+# what binds; the two short pages also have an English body (cms/data/legal/en/<slug>.html),
+# the long ones show the Vietnamese original with the "not translated yet" notice.
+LEGAL_PAGES_EN = {
+    "quy-che-hoat-dong": ("Operating rules of the e-commerce platform", "Operating rules"),
+    "dieu-khoan-mua-hang": ("Terms of purchase", "Terms of purchase"),
+    "chinh-sach-doi-tra": ("Returns and refunds policy", "Returns policy"),
+    "chinh-sach-bao-mat": ("Personal data protection policy", "Privacy policy"),
+    "thong-tin-nguoi-ban": ("Seller information", "Seller information"),
+    "lien-he": ("Contact", "Contact"),
+}
+
+HOME_EN = {
+    "title_en": "Hanoi OCOP products and rural tourism",
+    "hero_title_en": "Hanoi New Rural Development: OCOP products and rural tourism",
+    "hero_text_en": (
+        "Buy OCOP products straight from farmers, cooperatives and craft villages; trace where "
+        "they come from with a QR code; visit craft villages in 360°."
+    ),
+}
 
 # What earlier versions of the demo wrote, as (title, body): a page still exactly like this was
 # never edited, so the seed gives it the current text. Any other page is an editor's: left alone.
@@ -52,6 +73,19 @@ PREVIOUS_DEMO_PAGES = {
 }
 
 OPERATOR_NAME = "Văn phòng Điều phối Chương trình xây dựng nông thôn mới thành phố Hà Nội"
+OPERATOR_NAME_EN = "Coordination Office of the Hanoi New Rural Development Programme"
+_DEMO_EN = "(demo — officers enter the real {} in the admin, under the operator settings)"
+DEMO_OPERATOR_EN = {
+    "name_en": OPERATOR_NAME_EN,
+    "address_en": "Hanoi " + _DEMO_EN.format("address"),
+    "phone_en": _DEMO_EN.format("phone number"),
+    "email_en": _DEMO_EN.format("email address"),
+    "registration_number_en": (
+        "(demo — not yet registered with the Ministry of Industry and Trade; officers enter the "
+        "founding decision and the platform's registration number in the admin, under the "
+        "operator settings)"
+    ),
+}
 _DEMO = "(bản trình diễn — cán bộ nhập {} thật trong Cài đặt → Đơn vị vận hành)"
 DEMO_OPERATOR = {
     "name": OPERATOR_NAME,
@@ -69,6 +103,11 @@ def legal_body(slug: str) -> str:
     return (LEGAL_DIR / f"{slug}.html").read_text(encoding="utf-8").strip()
 
 
+def legal_body_en(slug: str) -> str:
+    path = LEGAL_DIR / "en" / f"{slug}.html"
+    return path.read_text(encoding="utf-8").strip() if path.exists() else ""
+
+
 def ensure_home() -> HomePage:
     home = HomePage.objects.first()
     root = Page.get_first_root_node()
@@ -78,6 +117,7 @@ def ensure_home() -> HomePage:
             if placeholder.specific_class is Page:
                 placeholder.delete()
         home = HomePage(
+            **HOME_EN,
             title="Sản phẩm OCOP và du lịch nông thôn Hà Nội",
             slug="home",
             hero_title="Nông thôn mới Hà Nội: sản phẩm OCOP và du lịch nông thôn",
@@ -88,6 +128,8 @@ def ensure_home() -> HomePage:
         )
         root.add_child(instance=home)
         publish(home)
+    else:
+        fill_english(home, HOME_EN)
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         Site.objects.create(
@@ -113,7 +155,11 @@ def ensure_legal_pages(home: HomePage) -> None:
     for slug, title, menu_title in LEGAL_PAGES:
         page = pages.get(slug)
         if page is None:
+            title_en, menu_title_en = LEGAL_PAGES_EN[slug]
             page = StandardPage(
+                title_en=title_en,
+                menu_title_en=menu_title_en,
+                body_en=legal_body_en(slug),
                 title=title,
                 menu_title=menu_title,
                 slug=slug,
@@ -124,6 +170,11 @@ def ensure_legal_pages(home: HomePage) -> None:
             publish(page)
             created = True
             continue
+        title_en, menu_title_en = LEGAL_PAGES_EN[slug]
+        fill_english(
+            page,
+            {"title_en": title_en, "menu_title_en": menu_title_en, "body_en": legal_body_en(slug)},
+        )
         old_title, old_body = PREVIOUS_DEMO_PAGES.get(slug, (None, None))
         if page.body == old_body and not page.has_unpublished_changes:
             page.body = legal_body(slug)
@@ -161,6 +212,10 @@ def ensure_operator(site: Site) -> OperatorSettings:
     if not any(getattr(operator, name) for name in fields) and operator.badge_image_id is None:
         for name, value in DEMO_OPERATOR.items():
             setattr(operator, name, value)
+        operator.save()
+    # The demo's English beside the demo's own Vietnamese (never beside an officer's).
+    demo_values = all(getattr(operator, k) in ("", v) for k, v in DEMO_OPERATOR.items())
+    if demo_values and fill_blank(operator, DEMO_OPERATOR_EN):
         operator.save()
     return operator
 

@@ -36,3 +36,23 @@ def ensure_single_page(model, parent, **fields):
         parent.add_child(instance=page)
         publish(page)
     return page
+
+
+def fill_blank(obj, values: dict) -> bool:
+    """Set the fields of `values` that are still empty on `obj` (never an editor's text);
+    True when something changed."""
+    changed = False
+    for name, value in values.items():
+        if value and not getattr(obj, name):
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+def fill_english(page, values: dict) -> None:
+    """The demo's English for a page that has none yet, published like an editor would (a page
+    with unpublished changes is an editor's: left alone)."""
+    if page.has_unpublished_changes:
+        return
+    if fill_blank(page, values):
+        publish(page)

@@ -1,6 +1,10 @@
 """Which UI language is active, for content fields kept in Vietnamese and English, and the
 English URL prefix."""
 
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.urls import get_script_prefix, set_script_prefix
 from django.utils import translation
 from django.utils.translation import get_language
 
@@ -28,10 +32,51 @@ def strip_prefix(path: str) -> str:
     return path
 
 
+@contextmanager
+def neutral_language():
+    """Vietnamese and unprefixed URLs inside the block, whatever the request: for documents
+    shared by every visitor (open-data files, the sitemap) that are built once and cached."""
+    previous = get_script_prefix()
+    set_script_prefix("/")
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            yield
+    finally:
+        set_script_prefix(previous)
+
+
+@contextmanager
+def urls_in(language: str):
+    """Inside the block, reverse() and page URLs are those of `language` (/en/… for English):
+    for what is made outside a request, such as a buyer's email in the buyer's language."""
+    previous = get_script_prefix()
+    set_script_prefix(EN_PREFIX + "/" if (language or "").startswith("en") else "/")
+    try:
+        yield
+    finally:
+        set_script_prefix(previous)
+
+
+def english_path(path: str) -> str:
+    """/san-pham/ → /en/san-pham/ (a path already under the prefix unchanged)."""
+    path = strip_prefix(path)
+    return EN_PREFIX + path if not path.startswith(UNPREFIXED) else path
+
+
+def in_language(path: str, language: str) -> str:
+    """The same page in `language`: /en/<path> for English, <path> for Vietnamese."""
+    return english_path(path) if language.startswith("en") else strip_prefix(path)
+
+
 class EnglishPrefixMiddleware:
     """/en/<path> is <path> in English: the URL is resolved without the prefix and English is
     activated whatever the cookie says. After LocaleMiddleware, before the page cache (whose key
-    holds the full path and the language). `request.path` keeps the prefix."""
+    holds the full path and the language). `request.path` keeps the prefix.
+
+    While the request runs, the script prefix is /en/, so every URL the site makes — Wagtail's
+    page URLs (`pageurl`, `routablepageurl`, rich-text links: all go through reverse()),
+    `{% url %}`, reverse() in views and forms' actions — stays under /en/: following any link
+    keeps the language. Static and media URLs are absolute and never prefixed."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -42,4 +87,10 @@ class EnglishPrefixMiddleware:
             request.path_info = rest
             translation.activate("en")
             request.LANGUAGE_CODE = "en"
+            previous = get_script_prefix()
+            set_script_prefix(previous.rstrip("/") + EN_PREFIX + "/")
+            try:
+                return self.get_response(request)
+            finally:
+                set_script_prefix(previous)
         return self.get_response(request)

@@ -8,29 +8,48 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from cms.translation import (
+    Bilingual,
+    english_panels,
+    english_tab,
+    english_title,
+    page_edit_handler,
+)
 from cms.visibility import site_for
 
 
-class HomePage(Page):
+class HomePage(Bilingual, Page):
     hero_title = models.CharField(_("tiêu đề lớn"), max_length=200, blank=True)
     hero_text = models.TextField(_("lời giới thiệu"), blank=True)
+    title_en = english_title()
+    hero_title_en = models.CharField(_("tiêu đề lớn (tiếng Anh)"), max_length=200, blank=True)
+    hero_text_en = models.TextField(_("lời giới thiệu (tiếng Anh)"), blank=True)
 
+    translated_fields = {
+        "title": "title_en",
+        "hero_title": "hero_title_en",
+        "hero_text": "hero_text_en",
+    }
     content_panels = Page.content_panels + [FieldPanel("hero_title"), FieldPanel("hero_text")]
+    edit_handler = page_edit_handler(content_panels, english_panels(translated_fields.values()))
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
 
     class Meta:
         verbose_name = _("trang chủ")
+        # Officers and translators: the English tab of every page and snippet, and the report
+        # of what needs translating (cms/translation.py).
+        permissions = [("translate_content", _("Dịch nội dung sang tiếng Anh"))]
 
     def meta_description(self) -> str:
         """What the page's meta description says when no search description is set
         (cms/seo.py makes it plain text of at most 160 characters)."""
-        return self.hero_text
+        return self.t.hero_text
 
     def page_cache_tags(self):
         """The anonymous page cache (cms/cache.py): what the registered home sections show
@@ -54,7 +73,7 @@ class HomePage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(Bilingual, Page):
     """A plain page: the operating rules, purchase terms, return and privacy policies, seller
     information, contact. Pages marked "show in menus" appear in the footer; the page shows when
     it was last published."""
@@ -66,13 +85,18 @@ class StandardPage(Page):
         help_text=_("Tên ngắn cho liên kết ở chân trang; để trống: dùng tiêu đề."),
     )
     body = RichTextField(_("nội dung"))
+    title_en = english_title()
+    menu_title_en = models.CharField(_("tên ở chân trang (tiếng Anh)"), max_length=80, blank=True)
+    body_en = RichTextField(_("nội dung (tiếng Anh)"), blank=True)
 
+    translated_fields = {"title": "title_en", "menu_title": "menu_title_en", "body": "body_en"}
     content_panels = Page.content_panels + [FieldPanel("menu_title"), FieldPanel("body")]
+    edit_handler = page_edit_handler(content_panels, english_panels(translated_fields.values()))
 
     def meta_description(self) -> str:
         """What the page's meta description says when no search description is set
         (cms/seo.py makes it plain text of at most 160 characters)."""
-        return self.body
+        return self.t.body
 
     class Meta:
         verbose_name = _("trang thông tin")
@@ -82,7 +106,7 @@ PHONE_CHARS = re.compile(r"^\+?[\d\s.()-]{8,20}$")
 
 
 @register_setting(icon="site")
-class OperatorSettings(BaseSiteSetting):
+class OperatorSettings(Bilingual, BaseSiteSetting):
     """Who runs the marketplace (Decree 52/2013/NĐ-CP, as amended by Decree 85/2021/NĐ-CP: the
     platform shows its operator's name, address, phone, e-mail and registration, and the
     Ministry of Industry and Trade's registration badge). Shown in every page's footer; an empty
@@ -129,6 +153,26 @@ class OperatorSettings(BaseSiteSetting):
         help_text=_("Ảnh biểu tượng do Bộ Công Thương cấp (không bắt buộc)."),
     )
 
+    name_en = models.CharField(_("tên đơn vị vận hành (tiếng Anh)"), max_length=255, blank=True)
+    address_en = models.CharField(_("địa chỉ trụ sở (tiếng Anh)"), max_length=255, blank=True)
+    phone_en = models.CharField(_("điện thoại (tiếng Anh)"), max_length=120, blank=True)
+    email_en = models.CharField(
+        _("email (tiếng Anh)"),
+        max_length=254,
+        blank=True,
+        help_text=_("Chỉ khi ô email chứa ghi chú thay vì địa chỉ."),
+    )
+    registration_number_en = models.CharField(
+        _("giấy phép / số đăng ký (tiếng Anh)"), max_length=300, blank=True
+    )
+
+    translated_fields = {
+        "name": "name_en",
+        "address": "address_en",
+        "phone": "phone_en",
+        "email": "email_en",
+        "registration_number": "registration_number_en",
+    }
     select_related = ["badge_image"]
 
     panels = [
@@ -140,6 +184,12 @@ class OperatorSettings(BaseSiteSetting):
         FieldPanel("badge_url"),
         FieldPanel("badge_image"),
     ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(panels, heading=_("Đơn vị vận hành")),
+            english_tab(english_panels(translated_fields.values())),
+        ]
+    )
 
     class Meta:
         verbose_name = _("Đơn vị vận hành")

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 
 from . import datacache, opendata
 from .hardening import local_next
-from .language import strip_prefix
+from .language import in_language
 
 
 @never_cache
@@ -19,10 +19,10 @@ def switch_language(request):
     """GET /i18n/chon/?language=en&next=/san-pham/: remember the language in its cookie and go
     back. A link or a GET form, so cached pages need no CSRF token for it; it changes only a
     display preference."""
-    # /en/… always shows English: the chosen language applies to the page without the prefix.
-    target = strip_prefix(local_next(request.GET.get("next"), "/"))
-    response = HttpResponseRedirect(target)
+    # The same page in the chosen language: English under /en/, Vietnamese without the prefix.
     language = request.GET.get("language", "")
+    target = in_language(local_next(request.GET.get("next"), "/"), language)
+    response = HttpResponseRedirect(target)
     if language in dict(settings.LANGUAGES) and check_for_language(language):
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,

@@ -71,6 +71,31 @@ def dashboard_menu_item():
     )
 
 
+@hooks.register("register_admin_urls")
+def translation_report_urls():
+    from .translation_report import TranslationReportView
+
+    return [path("ocop/ban-dich/", TranslationReportView.as_view(), name="ocop_translations")]
+
+
+class TranslatorMenuItem(MenuItem):
+    def is_shown(self, request):
+        from .translation import TRANSLATE_PERMISSION
+
+        return request.user.has_perm(TRANSLATE_PERMISSION)
+
+
+@hooks.register("register_reports_menu_item")
+def translations_menu_item():
+    return TranslatorMenuItem(
+        _("Bản dịch tiếng Anh"),
+        reverse("ocop_translations"),
+        name="ocop-translations",
+        icon_name="globe",
+        order=50,
+    )
+
+
 @hooks.register("register_settings_menu_item")
 def lockouts_menu_item():
     return OfficerMenuItem(

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
+from cms.translation import Bilingual, english_group
 from products.purchasable import deposit_of
 
 from .forms import SessionForm
@@ -98,7 +99,7 @@ class Experience(models.Model):
         return self.deposit_percent if self.payment == self.Payment.DEPOSIT else 100
 
 
-class ExperienceSession(models.Model):
+class ExperienceSession(Bilingual, models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Mở bán")
         CANCELLED = "cancelled", _("Đã hủy")
@@ -126,6 +127,7 @@ class ExperienceSession(models.Model):
         _("ngôn ngữ hướng dẫn"), max_length=5, choices=Language.choices, default=Language.VI
     )
     meeting_point = models.CharField(_("điểm hẹn"), max_length=255)
+    meeting_point_en = models.CharField(_("điểm hẹn (tiếng Anh)"), max_length=255, blank=True)
     latitude = models.DecimalField(
         _("vĩ độ"),
         max_digits=9,
@@ -168,7 +170,9 @@ class ExperienceSession(models.Model):
         FieldPanel("meeting_point"),
         FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
         FieldPanel("status"),
+        english_group(["meeting_point_en"]),
     ]
+    translated_fields = {"meeting_point": "meeting_point_en"}
 
     class Meta:
         ordering = ["date", "start_time", "pk"]

@@ -17,6 +17,7 @@ from django.core.cache import caches
 from django.db.models import prefetch_related_objects
 from django.template import Context
 from django.template.loader import get_template
+from django.urls import get_script_prefix
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from wagtail.images import get_image_model
@@ -49,6 +50,7 @@ def card_key(product, language: str, site_id) -> str:
     shown = (
         _VERSION,
         language,
+        get_script_prefix(),  # /en/ pages link under /en/ (cms/language.py)
         site_id,
         product.pk,
         product.url_path,
@@ -59,7 +61,7 @@ def card_key(product, language: str, site_id) -> str:
         getattr(product, "rating_count", None),
         str(getattr(product, "rating_average", None)),
         bool(getattr(product, "in_stock", True)),
-        (producer.pk, producer.title) if producer else None,
+        (producer.pk, producer.title, producer.name_en) if producer else None,
         (product.origin_commune_id, str(product.origin_commune))
         if product.origin_commune_id
         else None,

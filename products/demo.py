@@ -13,7 +13,7 @@ from tqdm import tqdm
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
-from cms.demo_data import ensure_single_page, publish, vi_slug
+from cms.demo_data import ensure_single_page, fill_blank, fill_english, publish, vi_slug
 from cms.demo_images import image_file
 
 from .models import (
@@ -37,6 +37,80 @@ RECOGNISING_BODY = {
     4: "UBND Thành phố Hà Nội",
     5: "Bộ Nông nghiệp và Môi trường (Hội đồng OCOP Trung ương)",
 }
+RECOGNISING_BODY_EN = {
+    3: "Hanoi People's Committee",
+    4: "Hanoi People's Committee",
+    5: "Ministry of Agriculture and Environment (Central OCOP Council)",
+}
+
+# The English of the demo's pack sizes (issue 18).
+UNIT_EN = {
+    "Bộ 10 món": "10-piece set",
+    "Bộ 1 ấm 6 chén": "Teapot and 6 cups",
+    "Bộ": "Set",
+    "Chiếc 2 m x 2,2 m": "One quilt, 2 m × 2.2 m",
+    "Hộp 30 túi lọc": "Box of 30 tea bags",
+    "Đôi": "Pair",
+    "Chiếc": "Piece",
+    "Hộp 100 g": "100 g box",
+    "Hũ 200 g": "200 g jar",
+    "Chai 50 ml": "50 ml bottle",
+    "Hũ 500 g": "500 g jar",
+    "Gói 200 g": "200 g pack",
+    "Hũ 300 g": "300 g jar",
+    "Cây 500 g": "500 g roll",
+    "Gói 250 g": "250 g pack",
+    "Bức": "Framed piece",
+    "Hộp 100 nén": "Box of 100 sticks",
+    "Bức 60 x 90 cm": "60 × 90 cm panel",
+    "Chai 500 ml": "500 ml bottle",
+    "Hộp 10 chiếc": "Box of 10",
+    "Chai 1 lít": "1-litre bottle",
+    "Lốc 4 hộp": "Pack of 4 pots",
+    "Bó 500 g": "500 g bunch",
+    "Hộp 100 ống": "Box of 100 straws",
+    "Hộp 4 chiếc": "Box of 4",
+    "Hộp 300 g": "300 g box",
+    "Đĩa 500 g": "500 g plate",
+    "Vé 1 người / ngày": "Ticket for one person, full day",
+    "Vé 1 người / buổi": "Ticket for one person, one session",
+    "Gói 500 g": "500 g pack",
+    "Sản phẩm": "Item",
+}
+
+PRODUCER_INDEX_EN = {
+    "title_en": "OCOP producers",
+    "intro_en": "<p>Enterprises, cooperatives and household producers of Hanoi with OCOP "
+    "products.</p>",
+}
+CATALOGUE_EN = {
+    "title_en": "OCOP products",
+    "intro_en": "<p>Products awarded 3 to 5 OCOP stars, from the communes and wards of Hanoi.</p>",
+}
+
+
+def product_english(item: dict) -> dict:
+    """The English fields of a demo product (hanoi.json gives names, summaries and bodies;
+    pack sizes come from UNIT_EN)."""
+    unit_en = UNIT_EN.get(item.get("unit") or "Sản phẩm", "")
+    stars = item.get("ocop_stars")
+    return {
+        "name_en": item.get("name_en", ""),
+        "summary_en": item.get("summary_en")
+        or f"{item.get('name_en', '')} — {unit_en}".strip(" —"),
+        "body_en": item.get("body_en", ""),
+        "ocop_recognising_body_en": RECOGNISING_BODY_EN.get(stars, "") if stars else "",
+    }
+
+
+def producer_english(item: dict) -> dict:
+    name_en = item.get("name_en", "")
+    return {
+        "name_en": name_en,
+        "story_en": f"<p>{name_en} is an OCOP producer in {item['legacy_address']}, Hanoi.</p>"
+        if name_en
+        else "",
+    }
 
 
 def _stable(text: str, modulo: int) -> int:
@@ -94,6 +168,7 @@ def ensure_index_pages(home):
     producers = ensure_single_page(
         ProducerIndexPage,
         home,
+        **PRODUCER_INDEX_EN,
         title="Chủ thể OCOP",
         slug="chu-the-ocop",
         intro="<p>Doanh nghiệp, hợp tác xã và hộ sản xuất có sản phẩm OCOP của Hà Nội.</p>",
@@ -101,10 +176,13 @@ def ensure_index_pages(home):
     catalogue = ensure_single_page(
         ProductIndexPage,
         home,
+        **CATALOGUE_EN,
         title="Sản phẩm OCOP",
         slug="san-pham",
         intro="<p>Sản phẩm đạt chứng nhận OCOP 3–5 sao của các xã, phường Hà Nội.</p>",
     )
+    fill_english(producers, PRODUCER_INDEX_EN)
+    fill_english(catalogue, CATALOGUE_EN)
     return producers, catalogue
 
 
@@ -135,9 +213,12 @@ def load_producers(data: dict, index: ProducerIndexPage, collection) -> dict[str
                 longitude=lon,
                 logo=get_or_create_image(f"Logo {item['name']}", item["slug"], collection),
                 story=f"<p>{item['name']} — chủ thể OCOP tại {item['legacy_address']}.</p>",
+                **producer_english(item),
             )
             index.add_child(instance=page)
             publish(page)
+        else:
+            fill_english(page, producer_english(item))
         producers[item["slug"]] = page
     return producers
 
@@ -147,7 +228,7 @@ def _product_page(item: dict, slug: str, category, commune, image, sku: str) -> 
     page = ProductPage(
         title=item["name"],
         slug=slug,
-        name_en=item.get("name_en", ""),
+        **product_english(item),
         summary=item.get("summary") or f"{item['name']} — {item.get('unit', '')}".strip(" —"),
         body=item.get("body", ""),
         category=category,
@@ -160,11 +241,14 @@ def _product_page(item: dict, slug: str, category, commune, image, sku: str) -> 
         alcohol_abv=item.get("alcohol_abv"),
         licence_number=item.get("licence_number", ""),
     )
-    page.images = [ProductImage(image=image, caption=item["name"])]
+    page.images = [
+        ProductImage(image=image, caption=item["name"], caption_en=item.get("name_en", ""))
+    ]
     page.variants = [
         ProductVariant(
             sku=sku,
             label=item.get("unit") or "Sản phẩm",
+            label_en=UNIT_EN.get(item.get("unit") or "Sản phẩm", ""),
             price=item["demo_price_vnd"],
             weight_grams=item.get("weight_grams"),
         )
@@ -190,6 +274,23 @@ def load_products(data: dict, producers: dict, collection) -> list[ProductPage]:
             # overwrites what farmers and orders have done since. About 1 in 12 starts sold out.
             _set_opening_stock(page, 5 + _stable(slug, 60) if _stable(slug, 12) else 0)
             created.append(page)
+        elif not page.has_unpublished_changes:
+            english = fill_blank(page, product_english(item))
+            images = list(page.images.all())
+            captions = [
+                fill_blank(i, {"caption_en": item.get("name_en", "")})
+                for i in images
+                if i.caption == item["name"]
+            ]
+            if any(captions):
+                page.images = images
+                english = True
+            variants = list(page.variants.all())
+            labels = [fill_blank(v, {"label_en": UNIT_EN.get(v.label, "")}) for v in variants]
+            if any(labels):
+                page.variants = variants  # the rows in memory, saved with the revision
+            if english or any(labels):
+                publish(page)
     return created
 
 

@@ -25,6 +25,13 @@ from wagtail.models import DraftStateMixin, Orderable, Page, RevisionMixin, Work
 from wagtail.search import index
 
 from cms import seo
+from cms.translation import (
+    Bilingual,
+    english_group,
+    english_panels,
+    english_title,
+    page_edit_handler,
+)
 from cms.visibility import public, site_for
 
 from .forms import BatchForm, ProductPageForm
@@ -46,12 +53,16 @@ from .serializers import (
 from .trace_blocks import StageBlock
 
 
-class ProducerIndexPage(Page):
+class ProducerIndexPage(Bilingual, Page):
     """/nha-san-xuat/: every producer, each holding its own products."""
 
     intro = RichTextField(_("giới thiệu"), blank=True)
+    title_en = english_title()
+    intro_en = RichTextField(_("giới thiệu (tiếng Anh)"), blank=True)
 
+    translated_fields = {"title": "title_en", "intro": "intro_en"}
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    edit_handler = page_edit_handler(content_panels, english_panels(translated_fields.values()))
     subpage_types = ["products.ProducerPage"]
     max_count = 1
 
@@ -61,7 +72,7 @@ class ProducerIndexPage(Page):
     def meta_description(self) -> str:
         """What the page's meta description says when no search description is set
         (cms/seo.py makes it plain text of at most 160 characters)."""
-        return self.intro
+        return self.t.intro
 
     # The anonymous page cache (cms/cache.py): what this page shows, what its change affects.
     def page_cache_tags(self):
@@ -78,7 +89,7 @@ class ProducerIndexPage(Page):
         return context
 
 
-class ProducerPage(Page):
+class ProducerPage(Bilingual, Page):
     """An OCOP subject: an enterprise, cooperative, cooperative group or household business."""
 
     class Kind(models.TextChoices):
@@ -111,7 +122,10 @@ class ProducerPage(Page):
     )
     latitude = models.FloatField(_("vĩ độ"), null=True, blank=True)
     longitude = models.FloatField(_("kinh độ"), null=True, blank=True)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=255, blank=True)
+    story_en = RichTextField(_("câu chuyện (tiếng Anh)"), blank=True)
 
+    translated_fields = {"title": "name_en", "story": "story_en"}
     content_panels = Page.content_panels + [
         FieldPanel("kind"),
         MultiFieldPanel(
@@ -126,8 +140,16 @@ class ProducerPage(Page):
         FieldPanel("logo"),
         FieldPanel("story"),
     ]
-    search_fields = Page.search_fields + [index.SearchField("story"), index.SearchField("address")]
+    edit_handler = page_edit_handler(content_panels, english_panels(translated_fields.values()))
+    search_fields = Page.search_fields + [
+        index.SearchField("story"),
+        index.SearchField("address"),
+        index.SearchField("name_en"),
+        index.SearchField("story_en"),
+    ]
     api_fields = [
+        APIField("name_en"),
+        APIField("story_en"),
         APIField("kind"),
         APIField("commune", serializer=CommuneSerializer()),
         APIField("address"),
@@ -149,7 +171,7 @@ class ProducerPage(Page):
     def meta_description(self) -> str:
         """What the page's meta description says when no search description is set
         (cms/seo.py makes it plain text of at most 160 characters)."""
-        return self.story
+        return self.t.story
 
     def meta_image(self):
         """The picture of link previews (cms/seo.py): the producer's logo."""
@@ -185,7 +207,7 @@ class ProducerPage(Page):
         return context
 
 
-class ProductPage(Page):
+class ProductPage(Bilingual, Page):
     """One OCOP product, listed by its producer, with certification, photos and variants."""
 
     class OcopStatus(models.TextChoices):
@@ -198,7 +220,9 @@ class ProductPage(Page):
 
     name_en = models.CharField(_("tên tiếng Anh"), max_length=255, blank=True)
     summary = models.CharField(_("mô tả ngắn"), max_length=300, blank=True)
+    summary_en = models.CharField(_("mô tả ngắn (tiếng Anh)"), max_length=300, blank=True)
     body = RichTextField(_("mô tả chi tiết"), blank=True)
+    body_en = RichTextField(_("mô tả chi tiết (tiếng Anh)"), blank=True)
     category = models.ForeignKey(
         OcopCategory,
         verbose_name=_("ngành hàng OCOP"),
@@ -221,6 +245,9 @@ class ProductPage(Page):
     ocop_year = models.PositiveSmallIntegerField(_("năm công nhận"), null=True, blank=True)
     ocop_decision_number = models.CharField(_("số quyết định"), max_length=60, blank=True)
     ocop_recognising_body = models.CharField(_("cơ quan công nhận"), max_length=200, blank=True)
+    ocop_recognising_body_en = models.CharField(
+        _("cơ quan công nhận (tiếng Anh)"), max_length=200, blank=True
+    )
     ocop_decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
     ocop_revoked = models.BooleanField(
         _("bị thu hồi"), default=False, help_text=_("Đánh dấu khi quyết định công nhận bị thu hồi.")
@@ -273,17 +300,32 @@ class ProductPage(Page):
     )
     min_price = models.PositiveBigIntegerField(null=True, editable=False, db_index=True)
 
+    translated_fields = {
+        "title": "name_en",
+        "summary": "summary_en",
+        "body": "body_en",
+        "ocop_recognising_body": "ocop_recognising_body_en",
+    }
+    translated_children = ("variants", "images")
     content_panels = product_content_panels()  # products/panels.py: the farmer's order
     base_form_class = ProductPageForm  # products/forms.py: SKUs, ASCII slug, stock per variant
+    # The variants' English labels are in each variant row (translators only).
+    edit_handler = page_edit_handler(
+        content_panels, english_panels(translated_fields.values()), ProductPageForm
+    )
     search_fields = Page.search_fields + [
         index.SearchField("name_en"),
         index.SearchField("summary"),
+        index.SearchField("summary_en"),
         index.SearchField("body"),
+        index.SearchField("body_en"),
         index.FilterField("ocop_stars"),
     ]
     api_fields = [
         APIField("name_en"),
         APIField("summary"),
+        APIField("summary_en"),
+        APIField("body_en"),
         APIField("price", serializer=None),
         APIField("min_price"),
         APIField("ocop_stars"),
@@ -346,7 +388,7 @@ class ProductPage(Page):
     def meta_description(self) -> str:
         """What the page's meta description says when no search description is set
         (cms/seo.py makes it plain text of at most 160 characters)."""
-        return self.summary or self.body
+        return self.t.summary or self.t.body
 
     def meta_image(self):
         """The picture of link previews (cms/seo.py): the first gallery picture (prefetched)."""
@@ -438,20 +480,22 @@ class ProductPage(Page):
         return super().save(*args, **kwargs)
 
 
-class ProductImage(Orderable):
+class ProductImage(Bilingual, Orderable):
     page = ParentalKey(ProductPage, on_delete=models.CASCADE, related_name="images")
     image = models.ForeignKey(
         "wagtailimages.Image", verbose_name=_("ảnh"), on_delete=models.CASCADE, related_name="+"
     )
     caption = models.CharField(_("chú thích"), max_length=255, blank=True)
+    caption_en = models.CharField(_("chú thích (tiếng Anh)"), max_length=255, blank=True)
 
-    panels = [FieldPanel("image"), FieldPanel("caption")]
+    translated_fields = {"caption": "caption_en"}
+    panels = [FieldPanel("image"), FieldPanel("caption"), english_group(["caption_en"])]
 
     class Meta(Orderable.Meta):
         verbose_name = _("ảnh sản phẩm")
 
 
-class ProductVariant(Orderable):
+class ProductVariant(Bilingual, Orderable):
     """A sellable form of a product: "Hộp 100 g" at 150.000 ₫. Its SKU keys the stock record."""
 
     page = ParentalKey(ProductPage, on_delete=models.CASCADE, related_name="variants")
@@ -461,7 +505,11 @@ class ProductVariant(Orderable):
     label = models.CharField(_("quy cách"), max_length=100, help_text=_("Ví dụ: Hộp 100 g"))
     price = models.PositiveBigIntegerField(_("giá (đồng)"), help_text=_("Số nguyên, đơn vị đồng."))
     weight_grams = models.PositiveIntegerField(_("khối lượng (g)"), null=True, blank=True)
+    label_en = models.CharField(
+        _("quy cách (tiếng Anh)"), max_length=100, blank=True, help_text=_("Ví dụ: 100 g box")
+    )
 
+    translated_fields = {"label": "label_en"}
     panels = [
         FieldRowPanel([FieldPanel("label"), FieldPanel("price")]),
         # "stock" and "stock_seen" are products.forms.VariantForm fields, not model fields:
@@ -469,6 +517,7 @@ class ProductVariant(Orderable):
         FieldRowPanel([FieldPanel("stock"), FieldPanel("weight_grams")]),
         FieldPanel("stock_seen"),
         FieldPanel("sku"),
+        english_group(["label_en"]),
     ]
 
     class Meta(Orderable.Meta):
@@ -670,19 +719,23 @@ class BatchCertification(Orderable):
         verbose_name = _("chứng nhận")
 
 
-class ProductIndexPage(Page):
+class ProductIndexPage(Bilingual, Page):
     """/san-pham/: the public catalogue with filters, sorting and pagination."""
 
     intro = RichTextField(_("giới thiệu"), blank=True)
+    title_en = english_title()
+    intro_en = RichTextField(_("giới thiệu (tiếng Anh)"), blank=True)
 
+    translated_fields = {"title": "title_en", "intro": "intro_en"}
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    edit_handler = page_edit_handler(content_panels, english_panels(translated_fields.values()))
     subpage_types = []
     max_count = 1
 
     def meta_description(self) -> str:
         """What the page's meta description says when no search description is set
         (cms/seo.py makes it plain text of at most 160 characters)."""
-        return self.intro
+        return self.t.intro
 
     class Meta:
         verbose_name = _("danh mục sản phẩm")

@@ -137,7 +137,6 @@ def product_content_panels() -> list:
                 ),
             ]
         ),
-        FieldPanel("name_en", help_text=_("Không bắt buộc; dùng cho trang tiếng Anh.")),
         FieldPanel("gtin"),
         MultiFieldPanel(
             [FieldPanel("alcohol_abv"), FieldPanel("age_restricted"), FieldPanel("licence_number")],

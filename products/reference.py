@@ -10,6 +10,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel
 
 from cms.language import localized
 from cms.search.text import fold
+from cms.translation import Bilingual
 
 PROGRAMME_PROVINCE_CODE = "01"  # Thành phố Hà Nội: the programme's producers and sites are here
 
@@ -230,7 +231,13 @@ class Commune(ClusterableModel):
 
     @property
     def legacy_label(self) -> str:
-        return "; ".join(self.aliases)
+        """The pre-reform communes grouped by their old district: "Dương Xá, Kiêu Kỵ, Trâu Quỳ
+        (Gia Lâm)" — each district named once."""
+        districts: dict[str, list[str]] = {}
+        for n in self.legacy_names.all():
+            if n.is_main:
+                districts.setdefault(n.legacy_district, []).append(n.legacy_commune)
+        return "; ".join(f"{', '.join(names)} ({d})" for d, names in districts.items())
 
     @property
     def main_legacy(self):
@@ -279,7 +286,7 @@ class LegacyCommuneName(models.Model):
         return self.legacy_district
 
 
-class OcopCategory(models.Model):
+class OcopCategory(Bilingual, models.Model):
     """A group (I–VI) or subgroup (I.1 …) of the OCOP classification (Decision 148/QĐ-TTg)."""
 
     code = models.CharField(_("mã"), max_length=10, unique=True)
@@ -301,6 +308,7 @@ class OcopCategory(models.Model):
         help_text=_("Tính từ ngày giao; để trống: theo nhóm, hoặc mặc định của sàn (7 ngày)."),
     )
 
+    translated_fields = {"name": "name_en"}
     panels = [
         FieldPanel("code"),
         FieldPanel("name"),

@@ -51,6 +51,8 @@ OFFICER_IMAGE_PERMISSIONS = ("add", "change", "choose", "delete")
 OFFICER_MODEL_PERMISSIONS = (
     "wagtailadmin.access_admin",
     "products.certify_ocop",
+    # The English tab and the report of what needs translating (cms/translation.py).
+    "cms.translate_content",
     "products.add_commune",
     "products.change_commune",
     "products.delete_commune",

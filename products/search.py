@@ -40,6 +40,10 @@ class ProductDocument(SearchDocument):
             return {}
         return {c.code: c.display_name for c in OcopCategory.objects.filter(code__in=values)}
 
+    def translations(self, ids) -> dict[int, dict[str, str]]:
+        rows = ProductPage.objects.filter(pk__in=ids).values_list("pk", "name_en", "summary_en")
+        return {pk: {"title": name, "snippet": summary} for pk, name, summary in rows}
+
     def tag_values(self) -> dict[str, str]:
         """OCOP group and subgroup codes (intent rules target them)."""
         return {c.code: c.name for c in OcopCategory.objects.all()}
@@ -52,11 +56,17 @@ class ProductDocument(SearchDocument):
         stars = page.ocop_stars
         keywords = [
             category.name,
-            category.name_en,
             group.name if group != category else "",
-            group.name_en if group != category else "",
             producer.title if producer else "",
             f"OCOP {stars} sao" if stars else "",
+        ]
+        # Found by English words, shown only in Vietnamese (cms/search/backends/common.py).
+        english = [
+            category.name_en,
+            group.name_en if group != category else "",
+            producer.name_en if producer else "",
+            page.summary_en,
+            strip_tags(page.body_en or ""),
         ]
         aliases = commune.aliases if commune is not None else []
         # The producer's own address names its pre-reform commune and district ("Kiêu Kỵ, Gia
@@ -74,6 +84,7 @@ class ProductDocument(SearchDocument):
             "title": page.title,
             "alt_titles": [page.name_en],
             "body": " ".join(p for p in [page.summary, strip_tags(page.body or "")] if p),
+            "other_language": [e for e in english if e],
             "keywords": [k for k in keywords if k],
             "url": page.url or "",
             "boost": boost,

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from cms.language import urls_in
 from cms.logsafe import describe
 
 logger = logging.getLogger(__name__)
@@ -53,7 +54,8 @@ def deliver_order_email(order_pk: int, kind: str, part_pk: int | None = None) ->
     )
     if order is None or not order.email:
         return False
-    with translation.override(order.language or settings.LANGUAGE_CODE):
+    language = order.language or settings.LANGUAGE_CODE
+    with translation.override(language), urls_in(language):  # links under /en/ in English
         part = next((p for p in order.shipments.all() if p.pk == part_pk), None)
         subject = str(SUBJECTS[kind]) % {
             "ref": order.reference,

@@ -24,7 +24,9 @@ def kind_choices() -> list[tuple[str, str]]:
 
 
 def group_choices() -> list[tuple[str, str]]:
-    return [(c.code, f"{c.code}. {c.name}") for c in OcopCategory.objects.filter(parent=None)]
+    return [
+        (c.code, f"{c.code}. {c.display_name}") for c in OcopCategory.objects.filter(parent=None)
+    ]
 
 
 def tile_settings() -> dict:

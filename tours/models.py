@@ -21,6 +21,13 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms import seo
+from cms.translation import (
+    Bilingual,
+    english_group,
+    english_panels,
+    english_title,
+    page_edit_handler,
+)
 from cms.visibility import public
 from products.models import Commune, programme_communes
 from products.serializers import CommuneSerializer
@@ -36,10 +43,14 @@ def _renditions(lookup: str, *specs: str):
     return models.Prefetch(lookup, queryset=renditions, to_attr="prefetched_renditions")
 
 
-class TourIndexPage(Page):
+class TourIndexPage(Bilingual, Page):
     intro = RichTextField(_("giới thiệu"), blank=True)
+    title_en = english_title()
+    intro_en = RichTextField(_("giới thiệu (tiếng Anh)"), blank=True)
 
+    translated_fields = {"title": "title_en", "intro": "intro_en"}
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    edit_handler = page_edit_handler(content_panels, english_panels(translated_fields.values()))
     subpage_types = ["tours.TourSitePage"]
     max_count = 1
 
@@ -49,7 +60,7 @@ class TourIndexPage(Page):
     def meta_description(self) -> str:
         """What the page's meta description says when no search description is set
         (cms/seo.py makes it plain text of at most 160 characters)."""
-        return self.intro
+        return self.t.intro
 
     # The anonymous page cache (cms/cache.py): what this page shows, what its change affects.
     def page_cache_tags(self):
@@ -63,7 +74,7 @@ class TourIndexPage(Page):
         return context
 
 
-class TourSitePage(Page):
+class TourSitePage(Bilingual, Page):
     class Kind(models.TextChoices):
         CRAFT_VILLAGE = "craft_village", _("Làng nghề")
         HERITAGE_VILLAGE = "heritage_village", _("Làng cổ")
@@ -95,6 +106,15 @@ class TourSitePage(Page):
         _("giá vé"), blank=True, help_text=_("Mỗi dòng một loại vé, ví dụ: Người lớn: 20.000 ₫")
     )
     directions = models.TextField(_("cách đi đến"), blank=True)
+    summary_en = models.CharField(_("mô tả ngắn (tiếng Anh)"), max_length=300, blank=True)
+    story_en = RichTextField(_("câu chuyện (tiếng Anh)"), blank=True)
+    opening_hours_en = models.TextField(
+        _("giờ mở cửa (tiếng Anh)"), blank=True, help_text=_("Ví dụ: Monday – Sunday, 8:00 – 17:00")
+    )
+    ticket_prices_en = models.TextField(
+        _("giá vé (tiếng Anh)"), blank=True, help_text=_("Ví dụ: Adults: 20.000 ₫")
+    )
+    directions_en = models.TextField(_("cách đi đến (tiếng Anh)"), blank=True)
     related_producers = ParentalManyToManyField(
         "products.ProducerPage",
         verbose_name=_("chủ thể OCOP liên quan"),
@@ -108,8 +128,15 @@ class TourSitePage(Page):
         related_name="tour_sites",
     )
 
+    translated_fields = {
+        "title": "name_en",
+        "summary": "summary_en",
+        "story": "story_en",
+        "opening_hours": "opening_hours_en",
+        "ticket_prices": "ticket_prices_en",
+        "directions": "directions_en",
+    }
     content_panels = Page.content_panels + [
-        FieldPanel("name_en"),
         FieldPanel("kind"),
         MultiFieldPanel(
             [
@@ -129,10 +156,13 @@ class TourSitePage(Page):
         FieldPanel("related_producers", widget=forms.CheckboxSelectMultiple),
         FieldPanel("related_products"),
     ]
+    edit_handler = page_edit_handler(content_panels, english_panels(translated_fields.values()))
     search_fields = Page.search_fields + [
         index.SearchField("name_en"),
         index.SearchField("summary"),
+        index.SearchField("summary_en"),
         index.SearchField("story"),
+        index.SearchField("story_en"),
     ]
     api_fields = [
         APIField("name_en"),
@@ -141,9 +171,13 @@ class TourSitePage(Page):
         APIField("latitude"),
         APIField("longitude"),
         APIField("summary"),
+        APIField("summary_en"),
         APIField("opening_hours"),
+        APIField("opening_hours_en"),
         APIField("ticket_prices"),
+        APIField("ticket_prices_en"),
         APIField("directions"),
+        APIField("directions_en"),
     ]
     parent_page_types = ["tours.TourIndexPage"]
     subpage_types = ["tours.VirtualTourPage"]
@@ -155,7 +189,7 @@ class TourSitePage(Page):
     def meta_description(self) -> str:
         """What the page's meta description says when no search description is set
         (cms/seo.py makes it plain text of at most 160 characters)."""
-        return self.summary or self.story
+        return self.t.summary or self.t.story
 
     def meta_image(self):
         """The picture of link previews (cms/seo.py): the first gallery picture (prefetched)."""
@@ -164,7 +198,7 @@ class TourSitePage(Page):
 
     @property
     def ticket_lines(self) -> list[str]:
-        return [line.strip() for line in self.ticket_prices.splitlines() if line.strip()]
+        return [line.strip() for line in self.t.ticket_prices.splitlines() if line.strip()]
 
     def page_cache_purge_tags(self):
         return ["tours", "map"]
@@ -262,14 +296,18 @@ class VirtualTourPageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class VirtualTourPage(Page):
+class VirtualTourPage(Bilingual, Page):
     """A 360° tour of a tourism site: scenes (panoramas) with hotspots, under its TourSitePage."""
 
     intro = models.TextField(_("giới thiệu"), blank=True)
     auto_rotate = models.BooleanField(
         _("tự xoay"), default=True, help_text=_("Tự xoay chậm cho đến khi người xem tương tác.")
     )
+    title_en = english_title()
+    intro_en = models.TextField(_("giới thiệu (tiếng Anh)"), blank=True)
 
+    translated_fields = {"title": "title_en", "intro": "intro_en"}
+    translated_children = ("scenes",)
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
         FieldPanel("auto_rotate"),
@@ -282,7 +320,11 @@ class VirtualTourPage(Page):
         InlinePanel("scenes", label=_("Cảnh"), min_num=1),
         TileStatusPanel(heading=_("Ô ảnh toàn cảnh")),
     ]
-    search_fields = Page.search_fields + [index.SearchField("intro")]
+    # The scenes' and hotspots' English texts and narration are in each scene row.
+    edit_handler = page_edit_handler(
+        content_panels, english_panels(translated_fields.values()), VirtualTourPageForm
+    )
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("intro_en")]
     base_form_class = VirtualTourPageForm
     parent_page_types = ["tours.TourSitePage"]
     subpage_types = []
@@ -294,7 +336,7 @@ class VirtualTourPage(Page):
     def meta_description(self) -> str:
         """What the page's meta description says when no search description is set
         (cms/seo.py makes it plain text of at most 160 characters)."""
-        return self.intro
+        return self.t.intro
 
     def meta_image(self):
         """The picture of link previews (cms/seo.py): the first scene's panorama (prefetched)."""
@@ -316,7 +358,8 @@ class VirtualTourPage(Page):
 
         return [
             models.Prefetch(
-                "scenes", queryset=Scene.objects.select_related("panorama", "narration")
+                "scenes",
+                queryset=Scene.objects.select_related("panorama", "narration", "narration_en"),
             ),
             models.Prefetch(
                 "scenes__hotspots", queryset=Hotspot.objects.select_related("image", "product")
@@ -359,7 +402,7 @@ def direction_errors(yaw: float, pitch: float) -> dict:
     return errors
 
 
-class Scene(ClusterableModel, Orderable):
+class Scene(Bilingual, ClusterableModel, Orderable):
     page = ParentalKey(VirtualTourPage, on_delete=models.CASCADE, related_name="scenes")
     key = models.SlugField(
         _("mã cảnh"),
@@ -387,6 +430,20 @@ class Scene(ClusterableModel, Orderable):
         related_name="+",
     )
     transcript = models.TextField(_("lời thuyết minh (văn bản)"), blank=True)
+    title_en = models.CharField(_("tên cảnh (tiếng Anh)"), max_length=120, blank=True)
+    description_en = models.TextField(_("mô tả (tiếng Anh)"), blank=True)
+    narration_en = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("âm thanh thuyết minh (tiếng Anh)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Người xem trang tiếng Anh nghe bản này; để trống: họ nghe bản tiếng Việt (có ghi rõ)."
+        ),
+    )
+    transcript_en = models.TextField(_("lời thuyết minh (tiếng Anh)"), blank=True)
     latitude = models.FloatField(
         _("vĩ độ nơi chụp"),
         null=True,
@@ -403,8 +460,15 @@ class Scene(ClusterableModel, Orderable):
         FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
         FieldPanel("narration"),
         FieldPanel("transcript"),
+        english_group(["title_en", "description_en", "narration_en", "transcript_en"]),
         InlinePanel("hotspots", label=_("Điểm nóng")),
     ]
+    translated_fields = {
+        "title": "title_en",
+        "description": "description_en",
+        "transcript": "transcript_en",
+    }
+    translated_children = ("hotspots",)
 
     class Meta(Orderable.Meta):
         verbose_name = _("cảnh")
@@ -423,7 +487,7 @@ class Scene(ClusterableModel, Orderable):
             raise ValidationError(errors)
 
 
-class Hotspot(Orderable):
+class Hotspot(Bilingual, Orderable):
     class Kind(models.TextChoices):
         SCENE = "scene", _("Chuyển cảnh")
         INFO = "info", _("Thẻ thông tin")
@@ -438,6 +502,8 @@ class Hotspot(Orderable):
         _("mã cảnh đích"), max_length=40, blank=True, help_text=_("Với loại «Chuyển cảnh».")
     )
     text = models.TextField(_("nội dung"), blank=True)
+    title_en = models.CharField(_("tiêu đề (tiếng Anh)"), max_length=120, blank=True)
+    text_en = models.TextField(_("nội dung (tiếng Anh)"), blank=True)
     image = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("ảnh"),
@@ -462,7 +528,9 @@ class Hotspot(Orderable):
         FieldPanel("text"),
         FieldPanel("image"),
         FieldPanel("product"),
+        english_group(["title_en", "text_en"]),
     ]
+    translated_fields = {"title": "title_en", "text": "text_en"}
 
     class Meta(Orderable.Meta):
         verbose_name = _("điểm nóng")

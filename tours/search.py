@@ -23,6 +23,10 @@ class TourSiteDocument(SearchDocument):
             .prefetch_related("commune__legacy_names")
         )
 
+    def translations(self, ids) -> dict[int, dict[str, str]]:
+        rows = TourSitePage.objects.filter(pk__in=ids).values_list("pk", "name_en", "summary_en")
+        return {pk: {"title": name, "snippet": summary} for pk, name, summary in rows}
+
     def tag_values(self) -> dict[str, str]:
         """Site kinds (intent rules target them)."""
         return {value: str(label) for value, label in TourSitePage.Kind.choices}
@@ -42,7 +46,9 @@ class TourSiteDocument(SearchDocument):
             "title": page.title,
             "alt_titles": [page.name_en],
             "body": " ".join(p for p in [page.summary, story] if p),
-            "keywords": [kind, kind_en, "du lịch nông thôn"],
+            "keywords": [kind, "du lịch nông thôn"],
+            # Found by English words, shown only in Vietnamese (cms/search/backends/common.py).
+            "other_language": [kind_en, page.summary_en, strip_tags(page.story_en or "")],
             "url": page.url or "",
             "boost": 1.1,
             "commune": commune.code if commune else "",

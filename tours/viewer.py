@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from cms.language import english_ui
 from cms.templatetags.cms_images import parsed_filter
 
 from .models import Hotspot, Scene, VirtualTourPage
@@ -48,6 +49,7 @@ class SceneView:
     preview_url: str
     thumb_url: str
     narration_url: str = ""
+    narration_lang: str = ""  # the narration's language, when it differs from the page's
     transcript: str = ""
     latitude: float | None = None
     longitude: float | None = None
@@ -118,10 +120,10 @@ def _hotspot_views(scene: Scene, titles: dict[str, str]) -> list[HotspotView]:
         view = HotspotView(
             id=f"hs-{scene.key}-{index}",
             kind=hs.kind,
-            title=hs.title,
+            title=hs.t.title,
             yaw=hs.yaw,
             pitch=hs.pitch,
-            text=hs.text,
+            text=hs.t.text,
         )
         if hs.kind == Hotspot.Kind.SCENE:
             if hs.target_scene not in titles:
@@ -161,6 +163,16 @@ def _pannellum_hotspot(view: HotspotView) -> dict:
     return data
 
 
+def _narration(scene: Scene):
+    """(audio document, its language if not the page's): an English page plays the English
+    narration; without one, the Vietnamese narration, said to be Vietnamese."""
+    if english_ui():
+        if scene.narration_en_id:
+            return scene.narration_en, ""
+        return (scene.narration, "vi") if scene.narration_id else (None, "")
+    return (scene.narration, "") if scene.narration_id else (None, "")
+
+
 def _scene_view(scene: Scene, titles: dict[str, str], ready: dict | None = None) -> SceneView:
     from .tasks import ready_tiles, tiles_url
 
@@ -173,23 +185,25 @@ def _scene_view(scene: Scene, titles: dict[str, str], ready: dict | None = None)
     else:
         preview_url = image.get_rendition(parsed_filter(PREVIEW_RENDITION)).url
         source = {"type": "equirectangular", "panorama": image.file.url}
+    narration, narration_lang = _narration(scene)
     view = SceneView(
         key=scene.key,
-        title=scene.title,
-        description=scene.description,
+        title=scene.t.title,
+        description=scene.t.description,
         yaw=scene.yaw,
         pitch=scene.pitch,
         hfov=scene.hfov,
         preview_url=preview_url,
         thumb_url=image.get_rendition(parsed_filter(THUMB_RENDITION)).url,
-        narration_url=scene.narration.url if scene.narration_id else "",
-        transcript=scene.transcript,
+        narration_url=narration.url if narration else "",
+        narration_lang=narration_lang,
+        transcript=scene.t.transcript,
         latitude=scene.latitude,
         longitude=scene.longitude,
         hotspots=_hotspot_views(scene, titles),
     )
     view.pannellum = {
-        "title": scene.title,
+        "title": scene.t.title,
         "yaw": scene.yaw,
         "pitch": scene.pitch,
         "hfov": scene.hfov,
@@ -217,7 +231,7 @@ def scene_views(page: VirtualTourPage) -> list[SceneView]:
     scenes = list(page.scenes.all())
     titles = {}
     for scene in scenes:
-        titles.setdefault(scene.key, scene.title)
+        titles.setdefault(scene.key, scene.t.title)
     shown = shown_scenes(scenes)
     ready = ready_tiles_for([scene.panorama for scene in shown])  # one query for all scenes
     return [_scene_view(scene, titles, ready) for scene in shown]

@@ -92,6 +92,12 @@ class SearchDocument:
         (the index stores one label per value, in the language it was written in)."""
         return {}
 
+    def translations(self, ids) -> dict[int, dict[str, str]]:
+        """{object id: {"title": …, "snippet": …}} in English for the hits on an English page
+        (the index holds one display title and body, in Vietnamese; English words are indexed
+        too, so English queries match). Missing ids keep the Vietnamese."""
+        return {}
+
 
 def register(cls: type[SearchDocument]) -> type[SearchDocument]:
     if not cls.doc_type:

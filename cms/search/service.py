@@ -18,6 +18,7 @@ from collections.abc import Callable
 from django.conf import settings
 
 from cms.cache import purge, purge_on_commit
+from cms.language import neutral_language
 
 from . import registry
 from .backends.common import prepare
@@ -104,7 +105,10 @@ def suggest(q: str, limit: int = 8) -> list[dict]:
 
 
 def _prepared(document, objects):
-    return [prepare(document.doc_type, obj.pk, document.to_document(obj)) for obj in objects]
+    # Documents hold Vietnamese labels and unprefixed URLs, even when an /en/ request (a
+    # checkout's stock change) re-indexes: English pages localise hits when they show them.
+    with neutral_language():
+        return [prepare(document.doc_type, obj.pk, document.to_document(obj)) for obj in objects]
 
 
 def _write(prepared) -> None:

@@ -1,19 +1,48 @@
 """Thin views over the search service: the JSON API and the server-rendered search page."""
 
+import dataclasses
+
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from cms import cache, throttle
+from cms.language import english_path, english_ui
 
-from . import service
+from . import registry, service
 from .query import MAX_PAGE, SearchParamError
 
 
 def _json(data: dict, status: int = 200) -> JsonResponse:
     return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def localize_hits(result):
+    """On an English page: a copy of the result whose hits have their English title and
+    summary, when they have them, and URLs under /en/ (the index stores Vietnamese and
+    unprefixed URLs). Answers are cached per process: never change the one given."""
+    if result is None or not english_ui() or not result.hits:
+        return result
+    english = {}
+    for doc_type in {hit.type for hit in result.hits}:
+        document = registry.get_document(doc_type)
+        if document is not None:
+            ids = [hit.id for hit in result.hits if hit.type == doc_type]
+            for pk, texts in document.translations(ids).items():
+                english[(doc_type, pk)] = texts
+    hits = []
+    for hit in result.hits:
+        found = english.get((hit.type, hit.id)) or {}
+        changes = {"url": english_path(hit.url) if hit.url.startswith("/") else hit.url}
+        if found.get("title"):
+            changes.update(title=found["title"], title_html="")
+        if found.get("snippet"):
+            changes["snippet"] = escape(found["snippet"])
+        hits.append(dataclasses.replace(hit, **changes))
+    return dataclasses.replace(result, hits=hits)
 
 
 @require_GET
@@ -25,7 +54,7 @@ def api_search(request):
         result = service.search(request.GET)
     except SearchParamError as error:
         return _json({"error": error.message, "param": error.param}, status=400)
-    return _json(result.to_json())
+    return _json(localize_hits(result).to_json())
 
 
 @require_GET
@@ -36,7 +65,13 @@ def api_suggest(request):
     q = request.GET.get("q", "")
     if len(q) > 100:
         return _json({"error": _("Từ khoá quá dài (tối đa 100 ký tự)."), "param": "q"}, 400)
-    return _json({"suggestions": service.suggest(q)})
+    suggestions = service.suggest(q)
+    if english_ui():  # links under /en/ (copies: answers are cached per process)
+        suggestions = [
+            {**s, "url": english_path(s["url"])} if str(s.get("url", "")).startswith("/") else s
+            for s in suggestions
+        ]
+    return _json({"suggestions": suggestions})
 
 
 def _querystring(params, **changes) -> str:
@@ -124,7 +159,7 @@ def search_page(request):
     error = None
     result = None
     try:
-        result = service.search(request.GET)
+        result = localize_hits(service.search(request.GET))
     except SearchParamError as exc:
         error = exc.message
     context = {"q": request.GET.get("q", ""), "error": error, "result": result}

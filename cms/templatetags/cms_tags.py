@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from cms import chrome
-from cms.language import localized
+from cms.language import english_ui, localized
 from cms.visibility import public, site_for
 
 register = template.Library()
@@ -70,6 +70,34 @@ def query_with(context, **changes) -> str:
 
 
 register.simple_tag(localized, name="localized")
+
+
+@register.filter
+def named_in(name, texts) -> bool:
+    """True when the place `name` is already part of one of `texts` ("|"-separated): a card or
+    list line then leaves out the commune it would repeat ("Bát Tràng pottery class · Commune
+    Bát Tràng" says Bát Tràng once)."""
+    name = str(name or "").strip().casefold()
+    return bool(name) and any(name in part.casefold() for part in str(texts or "").split("|"))
+
+
+@register.simple_tag
+def lang_vi(obj, field: str) -> str:
+    """` lang="vi"` on the element showing `obj.t.<field>` when an English page shows it in
+    Vietnamese (no English text yet), so screen readers and translators know."""
+    if english_ui() and hasattr(obj, "untranslated_fields") and field in obj.untranslated_fields():
+        return mark_safe(' lang="vi"')
+    return ""
+
+
+@register.inclusion_tag("cms/includes/translation_notice.html")
+def translation_notice(obj):
+    """On an English page whose own text is (partly) still only in Vietnamese: a short notice
+    (the untranslated fields fall back to Vietnamese, marked with lang="vi")."""
+    shown = english_ui() and bool(
+        getattr(obj, "untranslated_fields", set) and obj.untranslated_fields()
+    )
+    return {"shown": shown}
 
 
 @register.simple_tag(takes_context=True)

@@ -31,9 +31,10 @@ def test_missing_page_is_a_branded_404_in_each_language(
     assert f'<html lang="{lang}">' in page
     assert '<header class="site-header">' in page and 'id="site-search-q"' in page
     assert f"<h1>{heading}</h1>" in page
-    assert 'class="error-search" role="search" action="/tim-kiem/"' in page
-    assert f'<a href="/">{home}</a>' in page
-    assert f'<a href="/danh-muc/">{catalogue}</a>' in page
+    # Links keep the language: under /en/ on the English page (cms.language).
+    assert f'class="error-search" role="search" action="{prefix}/tim-kiem/"' in page
+    assert f'<a href="{prefix}/">{home}</a>' in page
+    assert f'<a href="{prefix}/danh-muc/">{catalogue}</a>' in page
     assert '<meta name="robots" content="noindex">' in page
     assert "Dữ liệu mở" in page or "Open data" in page  # the full footer, read from the site
     # The catalogue link leads to the catalogue page.

@@ -44,10 +44,12 @@ def test_language_switch_is_one_link_per_language_named_in_itself(client):
     # One tap: the link switches and comes back to the same page, query kept.
     english = links[1][0].replace("&amp;", "&")
     response = client.get(english)
-    assert (response.status_code, response["Location"]) == (302, "/san-pham/?stars=4")
-    header = _header(client, "/san-pham/?stars=4")
+    # … the same page in English, under /en/ (the cookie remembers English too).
+    assert (response.status_code, response["Location"]) == (302, "/en/san-pham/?stars=4")
+    header = _header(client, "/en/san-pham/?stars=4")
     assert re.search(r'lang="en" hreflang="en" aria-current="true">English</a>', header)
-    assert '<a href="/shop/don-hang-cua-toi/">My orders</a>' in header
+    assert '<a href="/en/shop/don-hang-cua-toi/">My orders</a>' in header
+    assert '<a href="/shop/don-hang-cua-toi/">My orders</a>' in _header(client, "/san-pham/")
     # No form, so no CSRF token and nothing per visitor in the cacheable header.
     assert "<select" not in header and "csrfmiddlewaretoken" not in header
 

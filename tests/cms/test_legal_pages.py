@@ -284,6 +284,8 @@ def _operator(**values) -> OperatorSettings:
     operator = OperatorSettings.for_site(_site())
     for name in ("name", "address", "phone", "email", "registration_number", "badge_url"):
         setattr(operator, name, values.get(name, ""))
+        if name != "badge_url":  # the demo's English went with the demo's Vietnamese
+            setattr(operator, f"{name}_en", values.get(f"{name}_en", ""))
     operator.badge_image = values.get("badge_image")
     operator.save()
     return operator

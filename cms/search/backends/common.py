@@ -111,7 +111,10 @@ def prepare(doc_type: str, object_id: int, data: dict) -> PreparedDocument:
     body = data.get("body") or ""
     keywords = [k for k in data.get("keywords") or [] if k]
     extra = [data.get("commune_label") or "", *(data.get("commune_aliases") or [])]
-    matching = " ".join([body, *keywords])
+    # Text in the other language (English summaries, names, labels): matched like the body,
+    # never shown in the snippet (an English page shows the English summary instead).
+    other = [t for t in data.get("other_language") or [] if t]
+    matching = " ".join([body, *keywords, *other])
     own, others = place_runs(data)
     tags = [tag_token(t) for t in data.get("tags") or [] if t]
     place_text = " ".join([*(place_token(r) for r in [*own, *others]), *tags])

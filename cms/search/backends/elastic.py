@@ -129,7 +129,13 @@ def to_source(p: PreparedDocument) -> dict:
         "object_id": p.object_id,
         "title": data.get("title") or "",
         "alt_titles": [a for a in data.get("alt_titles") or [] if a],
-        "body": " ".join([data.get("body") or "", *(data.get("keywords") or [])]),
+        "body": " ".join(
+            [
+                data.get("body") or "",
+                *(data.get("keywords") or []),
+                *(t for t in data.get("other_language") or [] if t),
+            ]
+        ),
         "own_places": own,
         "places": others,
         "tags": [tag_token(t) for t in data.get("tags") or [] if t],

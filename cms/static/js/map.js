@@ -15,8 +15,14 @@
     return div.innerHTML;
   }
 
+  // The page's language: an English page shows the English name when there is one.
+  var english = (document.documentElement.lang || "").indexOf("en") === 0;
+  function nameOf(p) {
+    return english && p.name_en ? p.name_en : p.name;
+  }
+
   function popupHtml(p) {
-    return '<strong><a href="' + esc(p.url) + '">' + esc(p.name) + "</a></strong><br>" +
+    return '<strong><a href="' + esc(p.url) + '">' + esc(nameOf(p)) + "</a></strong><br>" +
       esc(p.kind_label) + (p.commune ? " · " + esc(p.commune) : "");
   }
 
@@ -43,8 +49,8 @@
       var c = f.geometry.coordinates; // GeoJSON order: [lon, lat]
       var marker = L.marker([c[1], c[0]], {
         keyboard: true,
-        title: p.name,
-        alt: p.name,
+        title: nameOf(p),
+        alt: nameOf(p),
         icon: icon(p.type),
       });
       marker.bindPopup(popupHtml(p));
