@@ -67,8 +67,7 @@ class _Text(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.in_body = False
-        self.hidden = 0
-        self.stack: list[str] = []
+        self.stack: list[tuple[str, bool]] = []
         self.chunks: list[str] = []
 
     def handle_starttag(self, tag, attrs):
@@ -76,22 +75,37 @@ class _Text(HTMLParser):
             self.in_body = True
         if tag in self.VOID:
             return
-        self.stack.append(tag)
-        if tag in HIDDEN:
-            self.hidden += 1
+        # A closed drop-down shows only its chosen option, a closed <details> only its
+        # <summary>: the rest is not read until opened.
+        attrs = dict(attrs)
+        hides = (
+            tag in HIDDEN
+            or (tag == "option" and "selected" not in attrs)
+            or (tag == "details" and "open" not in attrs)
+        )
+        self.stack.append((tag, hides))
 
     def handle_endtag(self, tag):
-        if tag not in self.stack:
+        if tag not in (t for t, _h in self.stack):
             return
         while self.stack:
-            top = self.stack.pop()
-            if top in HIDDEN:
-                self.hidden -= 1
+            top, _hides = self.stack.pop()
             if top == tag:
                 break
 
+    def _visible(self) -> bool:
+        for i, (tag, hides) in enumerate(self.stack):
+            if not hides:
+                continue
+            opened = (
+                tag == "details" and i + 1 < len(self.stack) and self.stack[i + 1][0] == "summary"
+            )
+            if not opened:
+                return False
+        return True
+
     def handle_data(self, data):
-        if self.in_body and not self.hidden:
+        if self.in_body and self._visible():
             self.chunks.append(data)
 
 

@@ -76,16 +76,10 @@ def test_viewer_config_points_at_the_storage_url(on_s3):
     image = _panorama("s3-viewer")
     record = generate_tiles(image.pk)
 
-    class Scene:
-        key, title, description, yaw, pitch, hfov = "a", "A", "", 0, 0, 100
-        panorama, narration_id, transcript, latitude, longitude = image, None, "", None, None
+    from tours.models import Scene
 
-        class hotspots:
-            @staticmethod
-            def all():
-                return []
-
-    view = _scene_view(Scene, {"a": "A"}, {image.pk: record})
+    scene = Scene(key="a", title="A", description="", yaw=0, pitch=0, hfov=100, panorama=image)
+    view = _scene_view(scene, {"a": "A"}, {image.pk: record})
     assert view.pannellum["type"] == "multires"
     assert view.pannellum["multiRes"]["basePath"] == tiles_url(record)
     assert view.preview_url == f"{tiles_url(record)}/preview.jpg"
