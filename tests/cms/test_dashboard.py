@@ -541,7 +541,8 @@ def test_the_dashboard_csv_is_in_the_open_data_catalogue(client, data):
     catalog = json.loads(client.get("/open-data/catalog.jsonld").content)
     ids = {d["dct:identifier"] for d in catalog["dcat:dataset"]}
     assert "plan-236-dashboard" in ids
-    assert "plan-236.csv" in client.get("/open-data/").content.decode()
+    page = client.get("/open-data/").content.decode()
+    assert "plan-236.csv" in page and 'href="/so-lieu/"' in page  # the summary is linked
 
 
 def test_figures_are_recomputed_when_the_data_change(data):
