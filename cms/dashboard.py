@@ -312,18 +312,19 @@ def _bars(indicator: Indicator, rows: list[dict], styles: list[dict]) -> dict:
     legend_rows = 0
     if indicator.chart == STACKED:
         legend_rows = (len(series) + 2) // 3
-    top = legend_rows * 22 + (6 if legend_rows else 0)
+    top = legend_rows * 22 + (10 if legend_rows else 0)
     row_height = 44
     label_space = 86  # right of the longest bar, for its total
     totals = [sum(row.get(c.key) or 0 for c in series) for row in rows]
     if indicator.chart == BAR:
         totals = [row.get(series[0].key) or 0 for row in rows]
     longest = max(totals, default=0) or 1
-    usable = WIDTH - label_space
+    pad = 6  # inside the chart's border
+    usable = WIDTH - label_space - pad
     bars = []
     for index, row in enumerate(rows):
         y = top + index * row_height
-        segments, x = [], 0.0
+        segments, x = [], float(pad)
         shown = series if indicator.chart == STACKED else series[:1]
         for style, column in zip(styles, shown, strict=False):
             value = row.get(column.key) or 0
@@ -343,6 +344,7 @@ def _bars(indicator: Indicator, rows: list[dict], styles: list[dict]) -> dict:
             {
                 "label": row[indicator.category.key],
                 "short_label": _shorten(str(row[indicator.category.key])),
+                "label_x": pad,
                 "label_y": y + 14,
                 "bar_y": y + 20,
                 "bar_height": 16,
@@ -355,10 +357,10 @@ def _bars(indicator: Indicator, rows: list[dict], styles: list[dict]) -> dict:
     legend = [
         {
             **style,
-            "x": (i % 3) * 120,
-            "y": (i // 3) * 22,
-            "text_x": (i % 3) * 120 + 20,
-            "text_y": (i // 3) * 22 + 12,
+            "x": pad + (i % 3) * 118,
+            "y": 4 + (i // 3) * 22,
+            "text_x": pad + (i % 3) * 118 + 20,
+            "text_y": 4 + (i // 3) * 22 + 12,
         }
         for i, style in enumerate(styles)
     ]
@@ -382,7 +384,14 @@ def _line(indicator: Indicator, rows: list[dict], styles: list[dict]) -> dict:
     def y_of(value):
         return round(top + plot_h - plot_h * (value or 0) / ceiling, 2)
 
-    ticks = [{"y": y_of(ceiling * f), "label": compact(ceiling * f, unit)} for f in (0, 0.5, 1)]
+    ticks, labels = [], set()
+    for fraction in (0, 1, 0.5) if peak else (0,):
+        if unit != VND and (ceiling * fraction) % 1:
+            continue  # no "2" drawn at 2.5
+        label = compact(ceiling * fraction, unit)
+        if label not in labels:  # 0.5 of a small count rounds to a label already there
+            labels.add(label)
+            ticks.append({"y": y_of(ceiling * fraction), "label": label})
     lines = []
     for style, column in zip(styles, series, strict=False):
         points = []

@@ -104,6 +104,9 @@ class DashboardView(WagtailAdminTemplateMixin, TemplateView):
     page_title = gettext_lazy("Số liệu Kế hoạch 236")
     header_icon = "table"
 
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
+
     def dispatch(self, request, *args, **kwargs):
         _require_officer(request)
         self.filters, self.errors = dashboard.parse_filters(request.GET, public=False)

@@ -18,13 +18,13 @@ SHOTS = Path(os.environ.get("BROWSER_SHOTS", "/tmp"))
 def _check(page, name: str) -> None:
     widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1], f"{name}: scrolls sideways ({widths})"
-    charts = page.locator("section.indicator svg[role=img]")
+    charts = page.locator("section.dash-indicator svg[role=img]")
     assert charts.count() >= 6, name
     for i in range(charts.count()):
         box = charts.nth(i).bounding_box()
         assert box and box["width"] > 200 and box["x"] >= 0, f"{name}: chart {i} {box}"
         assert box["x"] + box["width"] <= widths[1] + 0.5, f"{name}: chart {i} overflows"
-    assert page.locator("section.indicator table").count() == charts.count()
+    assert page.locator("section.dash-indicator table").count() == charts.count()
     page.screenshot(path=str(SHOTS / f"dash-{name}.png"), full_page=True)
 
 

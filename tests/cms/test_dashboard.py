@@ -379,7 +379,7 @@ def producer_login(producer):
 def _tables(html):
     soup = BeautifulSoup(html, "html.parser")
     found = {}
-    for section in soup.select("section.indicator"):
+    for section in soup.select("section.dash-indicator"):
         table = section.find("table")
         if table is None:
             continue
@@ -466,7 +466,7 @@ def test_public_page_shows_aggregates_only_and_no_personal_data(client, data):
 
 def test_every_chart_is_an_svg_image_with_title_desc_and_a_table(client, data):
     soup = BeautifulSoup(client.get("/so-lieu/").content.decode(), "html.parser")
-    sections = soup.select("section.indicator")
+    sections = soup.select("section.dash-indicator")
     assert len(sections) == len(dashboard.all_indicators(public=True))
     for section in sections:
         svg = section.find("svg")
@@ -494,7 +494,7 @@ def test_bad_parameters_get_a_clear_message_not_a_500(client, data):
         assert response.status_code == 400, query
         html = response.content.decode()
         assert "không hợp lệ" in html and 'role="alert"' in html
-        assert 'class="indicator"' in html  # still shows the figures of the default year
+        assert 'class="dash-indicator"' in html  # still shows the figures of the default year
         assert "X-Page-Cache" not in response
     assert client.get("/so-lieu/ocop-stars.csv?year=abc").status_code == 400
     officer = Client()
@@ -541,7 +541,8 @@ def test_the_dashboard_csv_is_in_the_open_data_catalogue(client, data):
     catalog = json.loads(client.get("/open-data/catalog.jsonld").content)
     ids = {d["dct:identifier"] for d in catalog["dcat:dataset"]}
     assert "plan-236-dashboard" in ids
-    assert "plan-236.csv" in client.get("/open-data/").content.decode()
+    page = client.get("/open-data/").content.decode()
+    assert "plan-236.csv" in page and 'href="/so-lieu/"' in page  # the summary is linked
 
 
 def test_figures_are_recomputed_when_the_data_change(data):
