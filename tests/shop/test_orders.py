@@ -95,6 +95,7 @@ def test_confirmation_email_in_vietnamese_with_summary(
     assert order.reference in message.subject and "Xác nhận đơn hàng" in message.subject
     assert two_variants[0].page.title in message.body
     assert "Tổng cộng" in message.body and order.signed_token() in message.body
+    assert "/shop/orders/" in message.body and "/en/shop/" not in message.body
 
 
 def test_emails_follow_the_language_the_buyer_ordered_in(
@@ -109,6 +110,8 @@ def test_emails_follow_the_language_the_buyer_ordered_in(
     assert message.subject == f"Order confirmation {order.reference}"
     assert "Thank you for your order" in message.body and "Total:" in message.body
     assert "Tổng cộng" not in message.body
+    # Its link opens the order page in English (cms.language.urls_in).
+    assert f"/en/shop/orders/{order.reference}/" in message.body
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):  # later, from a Vietnamese admin
         orders.cancel_order(order, note="hết hàng")
