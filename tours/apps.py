@@ -9,3 +9,4 @@ class ToursConfig(AppConfig):
         from . import opendata
 
         opendata.register_datasets()
+        opendata.register_embeds()
