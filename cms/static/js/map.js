@@ -80,7 +80,7 @@
       return p.name + (p.kind_label ? " — " + p.kind_label : "");
     }
 
-    var map = L.map(mapEl, { scrollWheelZoom: false }).setView([21.03, 105.8], 9);
+    var map = L.map(mapEl, { scrollWheelZoom: false, maxZoom: 19 }).setView([21.03, 105.8], 9);
     var cluster = L.markerClusterGroup
       ? L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 })
       : L.featureGroup();
