@@ -9,7 +9,7 @@
  *
  * Offline background: when the tile server cannot be reached (a tile error before any tile
  * loaded, most tiles failing, or nothing loaded after 8 s) the tile layer is removed and a
- * neutral background is drawn locally — Hà Nội's approximate outline (a static GeoJSON file)
+ * neutral background is drawn locally — Ha Noi's approximate outline (a static GeoJSON file)
  * and the communes' names from the page's data. */
 (function () {
   "use strict";
