@@ -50,6 +50,18 @@ KEPT_HEADERS = (
     "Content-Disposition",
     "Access-Control-Allow-Origin",
     "Last-Modified",
+    "X-Frame-Options",
+)
+# What a view tells middlewares outside the cache through the response object, kept with the
+# stored page so a hit is answered the same way: django-csp's per-view policy changes (an
+# embeddable page's frame-ancestors, cms.opendata.embeddable) and Django's X-Frame-Options
+# exemption.
+KEPT_ATTRIBUTES = (
+    "_csp_replace",
+    "_csp_update",
+    "_csp_config",
+    "_csp_exempt",
+    "xframe_options_exempt",
 )
 
 
@@ -223,6 +235,8 @@ def lookup(request) -> HttpResponse | None:
         response = HttpResponse(entry["content"], status=entry["status"])
     for name, value in entry["headers"].items():
         response[name] = value
+    for name, value in entry.get("attributes", {}).items():
+        setattr(response, name, value)
     response["ETag"] = entry["etag"]
     response["X-Page-Cache"] = "hit"
     return response
@@ -251,6 +265,9 @@ def store(request, response) -> None:
             "status": response.status_code,
             "content": content,
             "headers": {h: response[h] for h in KEPT_HEADERS if response.has_header(h)},
+            "attributes": {
+                a: getattr(response, a) for a in KEPT_ATTRIBUTES if hasattr(response, a)
+            },
             "etag": '"' + hashlib.sha256(content).hexdigest()[:32] + '"',
             "tags": tags,
         }

@@ -8,17 +8,30 @@ always name the same datasets, titles, descriptions, files and licence.
 
 Titles, descriptions and keywords are lazy gettext strings (source Vietnamese): the page shows
 the active language; the catalogue gives both, language-tagged (`@language` vi / en).
+
+Embeds (issue 17, part 5) are registry-side pieces too: `embeddable` lets a view's pages be
+framed by the origins in `EMBED_ALLOWED_ORIGINS` (django-csp's per-response `frame-ancestors`
+replacement; every other page keeps `frame-ancestors 'none'` and X-Frame-Options DENY),
+`register_embed()` lists an embeddable page on /open-data/, and `iframe_snippet()` is the
+copy-paste `<iframe>` shown to portal editors. The embedded views belong to their apps
+(tours: the map and the virtual tours).
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import wraps
 
+from csp.decorators import csp_replace
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.clickjacking import xframe_options_exempt
 
 LICENCE_NAME = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -240,3 +253,75 @@ def page_entries() -> list[dict]:
         }
         for d in all_datasets()
     ]
+
+
+# ----- embeds ---------------------------------------------------------------------------------
+
+# scheme://host[:port], the host possibly "*.example.vn" (a CSP host-source with a wildcard).
+_ORIGIN = re.compile(r"^https?://(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$", re.IGNORECASE)
+
+
+def embed_origins() -> list[str]:
+    """The origins allowed to frame embeddable pages (EMBED_ALLOWED_ORIGINS), malformed ones
+    left out — a path, a quote or a space could otherwise widen or break the policy."""
+    origins = []
+    for origin in getattr(settings, "EMBED_ALLOWED_ORIGINS", ()):
+        origin = origin.strip().rstrip("/")
+        if _ORIGIN.match(origin) and origin not in origins:
+            origins.append(origin)
+    return origins
+
+
+def embeddable(view):
+    """A view whose pages the configured origins may frame: its responses carry
+    `frame-ancestors <origins>` instead of `'none'` (django-csp's `csp_replace`) and no
+    X-Frame-Options (which cannot name origins). The page cache keeps both per response
+    (cms/cache.py). With no valid origin configured nothing may frame it."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        origins = embed_origins()
+        if not origins:
+            return view(request, *args, **kwargs)
+        framed = xframe_options_exempt(csp_replace({"frame-ancestors": origins})(view))
+        return framed(request, *args, **kwargs)
+
+    return wrapped
+
+
+@dataclass(frozen=True)
+class Embed:
+    """An embeddable page listed on /open-data/ with its snippet (the tours' map, say)."""
+
+    id: str
+    title: str
+    description: str
+    url_name: str
+    height: int = 520
+    allow: str = "fullscreen"
+
+
+_EMBEDS: dict[str, Embed] = {}
+
+
+def register_embed(embed: Embed) -> Embed:
+    _EMBEDS[embed.id] = embed
+    return embed
+
+
+def all_embeds() -> list[Embed]:
+    return list(_EMBEDS.values())
+
+
+def iframe_snippet(url: str, title: str, height: int = 520, allow: str = "fullscreen") -> str:
+    """The `<iframe>` a portal editor pastes: full width, fixed height, lazy, no border, the
+    page's title as the frame's accessible name."""
+    return format_html(
+        '<iframe src="{}" title="{}" width="100%" height="{}" style="border:0" '
+        'loading="lazy" allow="{}" allowfullscreen '
+        'referrerpolicy="strict-origin-when-cross-origin"></iframe>',
+        url,
+        title,
+        int(height),
+        allow,
+    )

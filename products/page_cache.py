@@ -4,14 +4,19 @@ A product page shows its stock in words ("Còn hàng", "Chỉ còn 3", "Hết h�
 change of its variants purges it. Listings, the home page and producer pages only say whether a
 product is in stock: they are purged when that flips (the last state seen is kept in the cache),
 not on every sale. A published or hidden review changes the page, its card and the rating sort.
+NTM results (saved in the admin or imported) and traceability batches going public or private
+change the digital map (tours.mapdata): they purge its "map" tag (/ban-do/, /embed/map/).
 """
 
 from django.core.cache import caches
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from wagtail.signals import published, unpublished
 
 from cms import cache
 
-from .models import ProductPage
+from .models import ProductPage, TraceabilityBatch
+from .ntm import NtmIndicator, NtmResult
 from .ratings import rating_changed
 from .stock import in_stock_condition, page_ids_for_skus, stock_changed
 
@@ -49,3 +54,18 @@ def purge_on_stock_change(sender, skus, **kwargs):
 @receiver(rating_changed, dispatch_uid="products.page_cache.rating")
 def purge_on_rating_change(sender, page_id, **kwargs):
     cache.purge_on_commit(f"page:{page_id}", "products")
+
+
+@receiver(post_save, sender=NtmResult, dispatch_uid="products.page_cache.ntm_saved")
+@receiver(post_delete, sender=NtmResult, dispatch_uid="products.page_cache.ntm_deleted")
+@receiver(post_save, sender=NtmIndicator, dispatch_uid="products.page_cache.ntm_ind_saved")
+@receiver(post_delete, sender=NtmIndicator, dispatch_uid="products.page_cache.ntm_ind_deleted")
+def purge_map_on_ntm_change(sender, **kwargs):
+    cache.purge_on_commit("map")
+
+
+@receiver(published, sender=TraceabilityBatch, dispatch_uid="products.page_cache.batch_pub")
+@receiver(unpublished, sender=TraceabilityBatch, dispatch_uid="products.page_cache.batch_unpub")
+@receiver(post_delete, sender=TraceabilityBatch, dispatch_uid="products.page_cache.batch_del")
+def purge_map_on_batch_change(sender, **kwargs):
+    cache.purge_on_commit("map")

@@ -11,3 +11,4 @@ class ToursConfig(AppConfig):
         opendata.register_datasets()
         home.register_home_sections()
         indicators.register_indicators()
+        opendata.register_embeds()

@@ -227,6 +227,11 @@ class TourSitePage(Bilingual, Page):
         context["products"] = public(self.related_products.all(), site).order_by("title")
         return context
 
+    @property
+    def embed_map_query(self) -> str:
+        """The embedded map centred on this site (tours.mapdata `focus`)."""
+        return f"focus=site-{self.pk}"
+
 
 class TourSiteImage(Orderable):
     page = ParentalKey(TourSitePage, on_delete=models.CASCADE, related_name="gallery")

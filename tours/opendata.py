@@ -393,3 +393,21 @@ def register_datasets() -> None:
             modified=lambda: last_modified(VirtualTourPage),
         )
     )
+
+
+def register_embeds() -> None:
+    """The embeddable pages listed on /open-data/ (each virtual tour's own embed is offered on
+    its page; the map's also on each site page, centred on the site)."""
+    registry.register_embed(
+        registry.Embed(
+            id="map",
+            title=_("Bản đồ số nông nghiệp, nông thôn và du lịch Hà Nội"),
+            description=_(
+                "Bản đồ kết quả nông thôn mới theo xã, điểm du lịch, chủ thể OCOP và sản phẩm "
+                "có truy xuất nguồn gốc, với chú giải, lớp bật/tắt và bảng dữ liệu. Thêm bộ lọc "
+                "vào đường dẫn, ví dụ ?layer=ntm chỉ hiện kết quả nông thôn mới."
+            ),
+            url_name="tours:embed_map",
+            height=560,
+        )
+    )

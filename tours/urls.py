@@ -6,6 +6,9 @@ app_name = "tours"
 
 urlpatterns = [
     path("ban-do/", views.map_page, name="map"),
+    # Embeds for other sites' iframes (framing allowed only from EMBED_ALLOWED_ORIGINS).
+    path("embed/map/", views.embed_map, name="embed_map"),
+    path("embed/tour/<int:page_id>/", views.embed_tour, name="embed_tour"),
     path("open-data/", views.open_data_index, name="open_data"),
     path(
         "open-data/tourism-sites.geojson",

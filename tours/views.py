@@ -1,37 +1,69 @@
-"""Thin views: the map page and the open-data endpoints (with HTTP caching)."""
+"""Thin views: the map page, the embeds (map, virtual tour) and the open-data endpoints (with
+HTTP caching)."""
 
 import json
 
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_safe
 
 from cms import datacache
 from cms import opendata as registry
 from cms.cache import tag
+from cms.visibility import public
 
 from . import mapdata, ogc, opendata
+from .models import VirtualTourPage
+from .viewer import tour_context
+
+
+def _map_context(request, embed: bool = False) -> dict:
+    result = mapdata.map_features(request.GET, request)
+    table_only = request.GET.get("view") == "table"
+    return {
+        "result": result,
+        "table_only": table_only and not embed,
+        "embed": embed,
+        "query": result.filters.query(),
+        "layer_choices": mapdata.layer_choices(),
+        "kind_choices": mapdata.kind_choices(),
+        "group_choices": mapdata.group_choices(),
+        "star_choices": mapdata.star_choices(),
+        "ntm_legend": mapdata.ntm_legend(),
+        "map_data": mapdata.map_json(result),
+    }
 
 
 @require_safe
 def map_page(request):
+    """The map with its layers and filters (a GET form), and the same features as tables;
+    `?view=table` is the table alone (no map script at all)."""
     tag(request, "map")
-    result = mapdata.map_features(request.GET, request)
-    return render(
-        request,
-        "tours/map_page.html",
-        {
-            "result": result,
-            "kind_choices": mapdata.kind_choices(),
-            "group_choices": mapdata.group_choices(),
-            "map_data": {
-                **mapdata.tile_settings(),
-                "type": "FeatureCollection",
-                "features": result.features,
-            },
-        },
+    return render(request, "tours/map_page.html", _map_context(request))
+
+
+@require_safe
+@registry.embeddable
+def embed_map(request):
+    """The map without the site's chrome, for other sites' iframes (cms.opendata.embeddable:
+    only EMBED_ALLOWED_ORIGINS may frame it)."""
+    tag(request, "map")
+    return render(request, "tours/embed_map.html", _map_context(request, embed=True))
+
+
+@require_safe
+@registry.embeddable
+def embed_tour(request, page_id: int):
+    """A public virtual tour without the site's chrome (same viewer, scenes and accessible
+    list as its page)."""
+    tour = get_object_or_404(
+        public(VirtualTourPage).prefetch_related(*VirtualTourPage.route_prefetch_related()),
+        pk=page_id,
     )
+    tag(request, f"page:{tour.pk}", "tours")
+    context = {"page": tour, "self": tour, "request": request, **tour_context(tour, request)}
+    return render(request, "tours/embed_tour.html", context)
 
 
 @require_safe
@@ -43,6 +75,7 @@ def open_data_index(request):
         "tours/open_data.html",
         {
             "datasets": registry.page_entries(),
+            "embeds": registry.all_embeds(),
             "licence_name": registry.LICENCE_NAME,
             "licence_url": registry.LICENCE_URL,
         },

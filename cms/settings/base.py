@@ -519,6 +519,12 @@ def _tile_origin(url: str) -> str:
     return f"{parts.scheme}://{host}" if parts.scheme and host else ""
 
 
+# Pages of the map and the virtual tours made to be framed by other sites (/embed/map/,
+# /embed/tour/<id>/): only these origins may frame them (CSP frame-ancestors, set per view by
+# cms.opendata.embeddable); every other page keeps frame-ancestors 'none' and X-Frame-Options
+# DENY. Comma-separated origins (scheme://host[:port]); malformed entries are ignored.
+EMBED_ALLOWED_ORIGINS = env_list("EMBED_ALLOWED_ORIGINS", "https://nongthonmoihanoi.gov.vn")
+
 # Content-Security-Policy (django-csp 4): the public site runs only its own scripts and styles
 # (no inline script or style; JSON-LD blocks are data, not run), map tiles from MAP_TILE_URL,
 # nothing may frame it. The Wagtail and Django admins use inline scripts and styles of their own,

@@ -174,3 +174,31 @@ def seo_head(context, title="", description="", keep=""):
         other_locales=other_locales,
     )
     return result
+
+
+@register.inclusion_tag("cms/includes/embed_snippet.html", takes_context=True)
+def embed_snippet(context, url_name, *args, title="", height=520, allow="fullscreen", query=""):
+    """The "Nhúng vào trang khác" disclosure: the copy-paste `<iframe>` of an embeddable page
+    (cms.opendata), in the visitor's language, shown only when some origin may frame it."""
+    from django.urls import reverse
+
+    from cms import opendata
+    from cms.language import EN_PREFIX, english_ui
+
+    origins = opendata.embed_origins()
+    if not origins:
+        return {"snippet": ""}
+    request = context.get("request")
+    path = reverse(url_name, args=args)
+    if english_ui():
+        path = EN_PREFIX + path
+    if query:
+        path = f"{path}?{query}"
+    url = request.build_absolute_uri(path) if request is not None else path
+    hosts = [origin.split("://", 1)[1] for origin in origins]
+    return {
+        "snippet": opendata.iframe_snippet(url, title, height, allow),
+        "url": url,
+        "hosts": ", ".join(hosts),
+        "field_id": "embed-code-" + url_name.replace(":", "-").replace("_", "-"),
+    }

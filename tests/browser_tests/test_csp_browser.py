@@ -12,6 +12,17 @@ from .test_tours_browser import tour_page  # noqa: F401 (fixture: WebGL Chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), requires_chromium]
 
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (256, 256), (232, 237, 227)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 WATCH = """
 window.__csp = [];
 document.addEventListener('securitypolicyviolation', (e) => {
@@ -36,12 +47,19 @@ def test_no_csp_violation_on_map_tour_and_shop_pages(tour_page, demo_password): 
         ),
     )
     page.add_init_script(WATCH)
+    # Real (tiny) tiles: an empty answer would count as a failed tile, and the map would switch
+    # to its offline background (tests/browser_tests/test_map_browser.py covers that).
+    page.route(
+        "**/tile.openstreetmap.org/**",
+        lambda r: r.fulfill(status=200, body=_png(), content_type="image/png"),
+    )
 
     response = page.goto("/ban-do/")
     policy = response.headers["content-security-policy"]
     assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
     page.wait_for_selector(".leaflet-marker-icon, .marker-cluster", timeout=20_000)
     page.wait_for_selector(".leaflet-tile", state="attached")
+    assert page.evaluate("window.tourMap.isOffline()") is False
     assert page.evaluate("window.__csp") == []
 
     tour = VirtualTourPage.objects.live().first()

@@ -125,8 +125,8 @@ def test_visitor_tours_bat_trang_and_finds_sites_on_the_map(tour_page, demo_pass
     # The map shows all 26 tourism sites (clustered markers + the list).
     page.goto("/ban-do/")
     wait_until(page, "window.tourMap !== undefined")
-    assert page.evaluate("window.tourMap.counts.tourism_site") == 26
-    assert page.locator("li.place-tourism_site").count() == 26
+    assert page.evaluate("window.tourMap.counts.sites") == 26
+    assert page.locator("tr[data-feature-id^='site-']").count() == 26
     # Markers (or clusters) are keyboard-focusable buttons.
     first_marker = page.locator("#tour-map .leaflet-marker-icon").first
     assert first_marker.get_attribute("tabindex") == "0"

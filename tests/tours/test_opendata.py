@@ -177,15 +177,22 @@ def test_map_page_lists_all_sites_and_producers_and_filters(client):
     assert types.count("tourism_site") == 26
     assert types.count("producer") == ProducerPage.objects.live().exclude(latitude=None).count()
     assert data["tileUrl"] and "OpenStreetMap" in data["attribution"]
-    assert html.count('class="place place-tourism_site"') == 26
+    assert html.count('<tr data-feature-id="site-') == 26
 
     only_villages = _map_data(client.get("/ban-do/", {"kind": "craft_village"}).content.decode())
-    kinds = {f["properties"]["kind"] for f in only_villages["features"]}
+    assert only_villages["layers"] == ["sites"]  # a link from before layers: sites only
+    kinds = {
+        f["properties"]["kind"]
+        for f in only_villages["features"]
+        if f["properties"]["layer"] == "sites"
+    }
     assert kinds == {"craft_village"}
 
     tea = _map_data(client.get("/ban-do/", {"kind": "producer", "group": "I"}).content.decode())
-    assert tea["features"]
-    for f in tea["features"]:
+    assert tea["layers"] == ["producers"]
+    producers = [f for f in tea["features"] if f["properties"]["layer"] == "producers"]
+    assert producers
+    for f in producers:
         assert f["properties"]["type"] == "producer" and "I" in f["properties"]["ocop_groups"]
 
     ignored = _map_data(client.get("/ban-do/", {"kind": "bogus", "group": "ZZ"}).content.decode())

@@ -1,0 +1,207 @@
+"""The digital map on a 390 px phone in a real Chromium, with the tile server unreachable: the
+offline background (outline and commune labels) replaces the tiles without a script error, the
+legend is there, layer checkboxes add and remove markers and table sections, the table lists
+the markers shown; and the embedded map renders in an iframe of an allowed portal only."""
+
+import os
+
+import pytest
+
+from tests.browser import CHROMIUM, LAUNCH_ARGS, requires_chromium, seed_live_demo, wait_until
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), requires_chromium]
+
+TILES = "tile.openstreetmap.org"
+PORTAL = "http://cong-thong-tin.test"
+OTHER = "http://trang-khac.test"
+# The portal pages are answered by Playwright (no address), the site by the local live server:
+# Chromium's Local Network Access checks would block a "public" page framing a local one, which
+# in production (both on the internet) never happens. Off, so frame-ancestors alone decides.
+ARGS = [
+    *LAUNCH_ARGS,
+    "--disable-features=LocalNetworkAccessChecks,PrivateNetworkAccessForNavigations",
+]
+
+
+@pytest.fixture
+def phone(live_server):
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale="vi-VN",
+            viewport={"width": 390, "height": 844},
+            device_scale_factor=1,
+            is_mobile=True,
+            has_touch=True,
+        )
+        # No internet: every tile request fails.
+        context.route(f"**/{TILES}/**", lambda route: route.abort())
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        problems = []
+        page.on("pageerror", lambda error: problems.append(f"pageerror: {error}"))
+
+        def console(message):
+            if message.type != "error":
+                return
+            # A refused tile is a failed image load, reported by the browser; anything else
+            # (a script error, a CSP violation) is a fault of the page.
+            if TILES in (message.location or {}).get("url", ""):
+                return
+            problems.append(f"console: {message.text}")
+
+        page.on("console", console)
+        page.problems = problems
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+
+
+def _visible_rows(page) -> set[str]:
+    return set(
+        page.evaluate(
+            "Array.from(document.querySelectorAll('tr[data-feature-id]'))"
+            ".filter(r => r.offsetParent !== null).map(r => r.dataset.featureId)"
+        )
+    )
+
+
+def _shown_markers(page) -> set[str]:
+    return set(
+        page.evaluate(
+            "Object.keys(window.tourMap.layers).flatMap(id => window.tourMap.layers[id]"
+            ".filter(m => (id === 'ntm' ? m._map : window.tourMap.cluster.hasLayer(m)))"
+            ".map(m => m.feature.id))"
+        )
+    )
+
+
+def test_map_layers_legend_table_and_offline_background_on_a_phone(phone, demo_password):
+    seed_live_demo(demo_password)
+    page = phone
+    page.goto("/ban-do/")
+    wait_until(page, "window.tourMap !== undefined")
+
+    # Tiles unreachable: the offline background is drawn locally, and the visitor is told.
+    wait_until(page, "window.tourMap.isOffline()")
+    wait_until(page, "document.getElementById('tour-map').dataset.outline === 'drawn'")
+    assert page.locator("#tour-map").get_attribute("data-background") == "offline"
+    assert page.locator("#tour-map path.leaflet-interactive, #tour-map svg path").count() >= 1
+    assert page.locator("#map-offline-note").is_visible()
+    assert "nền đơn giản" in page.locator("#map-offline-note").inner_text()
+    labels = page.locator("#tour-map .commune-label")
+    assert labels.count() >= 5
+    assert "Bát Tràng" in page.locator("#tour-map .leaflet-marker-pane").inner_text()
+
+    # The legend: NTM statuses with their level, and the point kinds.
+    legend = page.locator(".map-legend")
+    assert legend.is_visible()
+    for text in ("Chưa đạt", "Đạt chuẩn NTM", "NTM nâng cao", "NTM kiểu mẫu", "Chủ thể OCOP"):
+        assert legend.get_by_text(text, exact=False).first.is_visible()
+
+    counts = page.evaluate("window.tourMap.counts")
+    assert counts["ntm"] >= 5 and counts["sites"] == 26 and counts["producers"] > 0
+    assert counts["products"] > 0
+    # Communes are never clustered: one coloured square each.
+    assert page.locator("#tour-map .map-marker-ntm").count() == counts["ntm"]
+    assert page.evaluate("window.tourMap.visible('producers')") == counts["producers"]
+    # The table lists exactly what the map shows.
+    assert _visible_rows(page) == _shown_markers(page)
+    assert len(_visible_rows(page)) == sum(counts.values())
+
+    # Layer toggles, by keyboard: focus the checkbox, Space.
+    producers_box = page.locator("input[data-layer-toggle][value='producers']")
+    producers_box.focus()
+    page.keyboard.press("Space")
+    assert not producers_box.is_checked()
+    wait_until(page, "window.tourMap.visible('producers') === 0")
+    assert page.locator("[data-layer-table='producers']").is_hidden()
+    assert page.locator("[data-layer-count='producers']").is_hidden()
+    assert "layer=" in page.url and "producers" not in page.url
+    ntm_box = page.locator("input[data-layer-toggle][value='ntm']")
+    ntm_box.uncheck()
+    wait_until(page, "document.querySelectorAll('#tour-map .map-marker-ntm').length === 0")
+    assert page.locator("[data-legend-layer='ntm']").first.is_hidden()
+    assert _visible_rows(page) == _shown_markers(page)
+    assert not any(r.startswith(("ntm-", "producer-")) for r in _visible_rows(page))
+    ntm_box.check()
+    wait_until(
+        page,
+        f"document.querySelectorAll('#tour-map .map-marker-ntm').length === {counts['ntm']}",
+    )
+    assert page.locator("[data-layer-table='ntm']").is_visible()
+    assert _visible_rows(page) == _shown_markers(page)
+
+    # The address keeps the layers: a reload (no JavaScript needed) shows the same.
+    page.reload()
+    wait_until(page, "window.tourMap !== undefined")
+    assert not page.locator("input[data-layer-toggle][value='producers']").is_checked()
+    assert _visible_rows(page) == _shown_markers(page)
+    assert page.evaluate("window.tourMap.visible('producers')") == 0
+
+    # No horizontal scrolling at 390 px.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    if os.environ.get("MAP_SCREENSHOT"):
+        page.screenshot(path=os.environ["MAP_SCREENSHOT"], full_page=False)
+
+    # The table view alone: no map script, the same rows.
+    page.goto("/ban-do/?layer=ntm&layer=sites&view=table")
+    assert page.locator("#tour-map").count() == 0
+    rows = _visible_rows(page)
+    assert any(r.startswith("ntm-") for r in rows) and any(r.startswith("site-") for r in rows)
+    assert not any(r.startswith(("producer-", "product-")) for r in rows)
+
+    assert page.problems == []
+
+
+def test_embedded_map_renders_in_an_allowed_portal_only(
+    phone, demo_password, live_server, settings
+):
+    seed_live_demo(demo_password)
+    settings.EMBED_ALLOWED_ORIGINS = [PORTAL]
+    page = phone
+    host = (
+        '<!DOCTYPE html><html lang="vi"><head><title>Cổng thông tin</title></head><body>'
+        f'<h1>Cổng thông tin</h1><iframe src="{live_server.url}/embed/map/" '
+        'title="Bản đồ" width="100%" height="520"></iframe></body></html>'
+    )
+    for origin in (PORTAL, OTHER):
+        page.context.route(
+            f"{origin}/**",
+            lambda route: route.fulfill(status=200, body=host, content_type="text/html"),
+        )
+
+    response = page.request.get(f"{live_server.url}/embed/map/")
+    assert f"frame-ancestors {PORTAL}" in response.headers["content-security-policy"]
+    assert "x-frame-options" not in response.headers
+
+    page.goto(f"{PORTAL}/tin-tuc/ban-do.html")
+    frame = page.frame_locator("iframe")
+    frame.locator("#tour-map").wait_for()
+    embedded = next(f for f in page.frames if "/embed/map/" in f.url)
+    wait_until(embedded, "window.tourMap !== undefined")
+    wait_until(embedded, "window.tourMap.isOffline()")
+    assert embedded.evaluate("window.tourMap.counts.sites") == 26
+    # No site chrome inside the frame.
+    assert frame.locator(".site-header, .site-footer, .main-nav").count() == 0
+    assert frame.locator(".map-legend").count() == 1
+    assert page.problems == []
+
+    # Another site cannot frame it: the browser refuses to render the page in its frame.
+    refusals = []
+    page.on(
+        "console",
+        lambda m: refusals.append(m.text) if "frame-ancestors" in m.text else None,
+    )
+    page.goto(f"{OTHER}/ban-do.html")
+    page.wait_for_timeout(1500)
+    blocked = [f for f in page.frames if f is not page.main_frame]
+    assert blocked
+    assert all(f.evaluate("document.getElementById('tour-map')") is None for f in blocked)
+    assert any("frame-ancestors" in text for text in refusals)
