@@ -189,8 +189,8 @@ def embed_snippet(context, url_name, *args, title="", height=520, allow="fullscr
     if not origins:
         return {"snippet": ""}
     request = context.get("request")
-    path = reverse(url_name, args=args)
-    if english_ui():
+    path = reverse(url_name, args=args)  # under /en/ already on an /en/ page (script prefix)
+    if english_ui() and not path.startswith(EN_PREFIX + "/"):
         path = EN_PREFIX + path
     if query:
         path = f"{path}?{query}"
