@@ -7,7 +7,7 @@ DEMO_PASSWORD ?= ocop-demo-2025
 PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint format install install-dev migrate seed bench messages clean-venv browsers
+.PHONY: run test lint format install install-dev migrate seed bench messages clean-venv browsers prod worker scale-test
 
 $(VENV)/bin/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Cần Python 3.11 ($(PYTHON)); đặt PYTHON=... nếu tên khác."; exit 1; }
@@ -56,3 +56,26 @@ bench: install-dev
 messages: install-dev
 	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=staticfiles
 	$(PY) manage.py compilemessages -l en --ignore=.venv
+
+# Production on one box (docs/deploy.md): migrations, static files, then gunicorn (JSON access
+# log, cms/gunicorn_conf.py) and the background worker side by side; Ctrl+C stops both. The
+# environment must hold the production settings (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL…).
+prod: install
+	DJANGO_SETTINGS_MODULE=cms.settings.production $(PY) manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=cms.settings.production $(PY) manage.py ensure_roles
+	DJANGO_SETTINGS_MODULE=cms.settings.production $(PY) manage.py collectstatic --noinput
+	@trap 'kill 0' INT TERM EXIT; \
+	DJANGO_SETTINGS_MODULE=cms.settings.production TASKS_BACKEND=$${TASKS_BACKEND:-database} \
+	  $(VENV)/bin/gunicorn -c cms/gunicorn_conf.py cms.wsgi:application & \
+	DJANGO_SETTINGS_MODULE=cms.settings.production TASKS_BACKEND=$${TASKS_BACKEND:-database} \
+	  $(PY) manage.py run_worker & \
+	wait
+
+# The background worker alone (TASKS_BACKEND=database): tiles, renditions, index, e-mail.
+worker: install
+	TASKS_BACKEND=$${TASKS_BACKEND:-database} $(PY) manage.py run_worker
+
+# Two web nodes behind HAProxy, PostgreSQL, Redis, moto's S3 server and a worker on 127.0.0.1
+# (ports 18400-18409): bench/scale.py prints "N passed, N failed".
+scale-test: install-dev
+	$(PY) bench/scale.py

@@ -100,15 +100,10 @@ CHECKS = {
 }
 
 
-def _no_store(response):
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 @never_cache
 @require_safe
 def healthz(request):
-    return _no_store(JsonResponse({"status": "ok"}))
+    return JsonResponse({"status": "ok"})
 
 
 @never_cache
@@ -126,4 +121,4 @@ def readyz(request):
             results[name] = {"status": "fail", "error": type(exc).__name__}
         results[name]["ms"] = round((time.perf_counter() - start) * 1000, 1)
     body = {"status": "ok" if ok else "fail", "checks": results}
-    return _no_store(JsonResponse(body, status=200 if ok else 503))
+    return JsonResponse(body, status=200 if ok else 503)
