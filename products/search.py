@@ -40,6 +40,16 @@ class ProductDocument(SearchDocument):
             return {}
         return {c.code: c.display_name for c in OcopCategory.objects.filter(code__in=values)}
 
+    def cards(self, ids, request=None) -> dict:
+        """The catalogue's cards (picture, price, stars, rating, stock), one cache read."""
+        from cms.visibility import site_for
+
+        from .cards import render_card_map
+        from .catalogue import product_cards
+
+        products = product_cards(public(ProductPage.objects.filter(pk__in=ids), site_for(request)))
+        return render_card_map(products, request)
+
     def tag_values(self) -> dict[str, str]:
         """OCOP group and subgroup codes (intent rules target them)."""
         return {c.code: c.name for c in OcopCategory.objects.all()}
