@@ -7,7 +7,7 @@ DEMO_PASSWORD ?= ocop-demo-2025
 PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint format install install-dev migrate seed bench messages clean-venv browsers prod worker scale-test
+.PHONY: run test lint format install install-dev migrate seed bench lighthouse messages clean-venv browsers prod worker scale-test
 
 $(VENV)/bin/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Cần Python 3.11 ($(PYTHON)); đặt PYTHON=... nếu tên khác."; exit 1; }
@@ -52,6 +52,11 @@ format: install-dev
 
 bench: install-dev
 	$(PY) bench/run.py
+
+# Lighthouse (mobile) on every public page type against gunicorn with the demo data; npm
+# installs it into .lighthouse/ the first time. Not part of `make test`.
+lighthouse: install-dev
+	$(PY) bench/lighthouse.py
 
 messages: install-dev
 	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=staticfiles

@@ -106,8 +106,15 @@ def _renditions_prefetch(rendition_model):
 def render_cards(products, request=None) -> str:
     """The `<li>` of every card, in order, from the cache where possible."""
     products = list(products)
+    cards = render_card_map(products, request)
+    return mark_safe("".join(cards[p.pk] for p in products))
+
+
+def render_card_map(products, request=None) -> dict:
+    """Each product's card `<li>` by page id (the search page mixes them with other hits)."""
+    products = list(products)
     if not products:
-        return ""
+        return {}
     # The cards' pictures: product_cards() prefetches them; a plain queryset gets them here.
     if not all(
         hasattr(p, "_prefetched_objects_cache") and "images" in p._prefetched_objects_cache
@@ -137,4 +144,4 @@ def render_cards(products, request=None) -> str:
         if timeout > 0:
             store.set_many(rendered, timeout=timeout)
         found.update(rendered)
-    return mark_safe("".join(found[k] for k in keys))
+    return {p.pk: mark_safe(found[k]) for p, k in zip(products, keys, strict=True)}

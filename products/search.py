@@ -44,6 +44,16 @@ class ProductDocument(SearchDocument):
         rows = ProductPage.objects.filter(pk__in=ids).values_list("pk", "name_en", "summary_en")
         return {pk: {"title": name, "snippet": summary} for pk, name, summary in rows}
 
+    def cards(self, ids, request=None) -> dict:
+        """The catalogue's cards (picture, price, stars, rating, stock), one cache read."""
+        from cms.visibility import site_for
+
+        from .cards import render_card_map
+        from .catalogue import product_cards
+
+        products = product_cards(public(ProductPage.objects.filter(pk__in=ids), site_for(request)))
+        return render_card_map(products, request)
+
     def tag_values(self) -> dict[str, str]:
         """OCOP group and subgroup codes (intent rules target them)."""
         return {c.code: c.name for c in OcopCategory.objects.all()}

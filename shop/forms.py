@@ -23,17 +23,16 @@ class CartLineForm(forms.Form):
     quantity = forms.CharField(max_length=6)
 
 
-class CheckoutForm(forms.Form):
+class AddressForm(forms.Form):
+    """Recipient, phone and address anywhere in Vietnam: province, then the commune chosen in
+    the list or named by a search text (new or pre-2025 names). The checkout and the
+    account's saved addresses share it."""
+
     recipient = forms.CharField(label=_("Họ tên người nhận"), max_length=100)
     phone = forms.CharField(
         label=_("Số điện thoại"),
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-    )
-    email = forms.EmailField(
-        label=_("Email (để nhận xác nhận đơn)"),
-        required=False,
-        error_messages={"invalid": _("Địa chỉ email không hợp lệ.")},
     )
     province = forms.ChoiceField(
         label=_("Tỉnh/thành phố"),
@@ -55,6 +54,90 @@ class CheckoutForm(forms.Form):
         error_messages={"invalid_choice": _("Xã/phường này không thuộc tỉnh/thành đã chọn.")},
     )
     street = forms.CharField(label=_("Số nhà, tên đường/thôn/xóm"), max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        provinces = province_choices()
+        self.fields["province"].choices = provinces
+        self.fields["province"].initial = settings.SHOP_DEFAULT_PROVINCE
+        code = self.data.get(self.add_prefix("province")) or self.initial.get("province")
+        if code not in dict(provinces):
+            code = settings.SHOP_DEFAULT_PROVINCE
+        self.province_code = code
+        self.fields["commune"].queryset = Commune.objects.filter(province__code=code).order_by(
+            "folded_name"
+        )
+        for name in ("recipient", "phone", "province", "street"):
+            self.fields[name].error_messages["required"] = _("Vui lòng điền trường này.")
+
+    def clean_recipient(self):
+        value = " ".join(self.cleaned_data["recipient"].split())
+        if len(value) < 2:
+            raise forms.ValidationError(_("Họ tên người nhận quá ngắn."))
+        return value
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data["phone"])
+
+    def clean_street(self):
+        value = " ".join(self.cleaned_data["street"].split())
+        if len(value) < 3:
+            raise forms.ValidationError(_("Nhập số nhà và tên đường/thôn."))
+        return value
+
+    def clean_commune_query(self):
+        return " ".join(self.cleaned_data["commune_query"].split())
+
+    def _resolve_commune(self, data):
+        """The commune chosen in the list, else the one the search text names; several or
+        none → an error that keeps everything typed (the list then shows the candidates)."""
+        if data.get("commune") or "commune" in self.errors or "province" in self.errors:
+            return
+        query = data.get("commune_query")
+        if not query:
+            self.add_error("commune", _("Chọn xã/phường, hoặc gõ tên để tìm."))
+            return
+        found = Commune.objects.search(query, province=self.province_code)
+        exact = [c for c in found if c.match_rank <= 1]
+        if len(exact) == 1 or (found and len(found) == 1):
+            data["commune"] = (exact or found)[0]
+            return
+        province = dict(self.fields["province"].choices).get(self.province_code, "")
+        if not found:
+            self.add_error(
+                "commune_query",
+                _(
+                    "Không tìm thấy xã/phường “%(q)s” ở %(p)s. Thử tên khác, hoặc tên cũ trước "
+                    "1/7/2025 (ví dụ “Kiêu Kỵ, Gia Lâm”)."
+                )
+                % {"q": query, "p": province},
+            )
+            return
+        self.fields["commune"].queryset = Commune.objects.filter(pk__in=[c.pk for c in found])
+        self.add_error(
+            "commune",
+            _("Có %(n)s xã/phường khớp “%(q)s”: chọn một trong danh sách.")
+            % {"n": len(found), "q": query},
+        )
+
+    def clean(self):
+        data = super().clean()
+        self._resolve_commune(data)
+        return data
+
+
+class SavedAddressForm(AddressForm):
+    """An address of the account holder's book (/tai-khoan/dia-chi/)."""
+
+    is_default = forms.BooleanField(label=_("Đặt làm địa chỉ mặc định"), required=False)
+
+
+class CheckoutForm(AddressForm):
+    email = forms.EmailField(
+        label=_("Email (để nhận xác nhận đơn)"),
+        required=False,
+        error_messages={"invalid": _("Địa chỉ email không hợp lệ.")},
+    )
     note = forms.CharField(
         label=_("Ghi chú cho đơn hàng"),
         max_length=500,
@@ -106,23 +189,19 @@ class CheckoutForm(forms.Form):
         help_text=_("Đơn có đồ uống có cồn: pháp luật không cho bán cho người dưới 18 tuổi."),
     )
 
-    def __init__(self, *args, groups=(), restricted=False, deposit=False, **kwargs):
+    # Offered to account holders: keep this address in their book once the order is placed.
+    save_address = forms.BooleanField(label=_("Lưu địa chỉ này vào tài khoản"), required=False)
+
+    def __init__(
+        self, *args, groups=(), restricted=False, deposit=False, can_save=False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.restricted = restricted
         # restricted goods and experiences booked with a deposit are paid online, not in cash
         no_cod = restricted or deposit
-        provinces = province_choices()
-        self.fields["province"].choices = provinces
-        self.fields["province"].initial = settings.SHOP_DEFAULT_PROVINCE
-        code = self.data.get(self.add_prefix("province")) or self.initial.get("province")
-        if code not in dict(provinces):
-            code = settings.SHOP_DEFAULT_PROVINCE
-        self.province_code = code
-        self.fields["commune"].queryset = Commune.objects.filter(province__code=code).order_by(
-            "folded_name"
-        )
-        for name in ("recipient", "phone", "province", "street", "payment_method"):
-            self.fields[name].error_messages["required"] = _("Vui lòng điền trường này.")
+        if not can_save:
+            del self.fields["save_address"]
+        self.fields["payment_method"].error_messages["required"] = _("Vui lòng điền trường này.")
         self.fields["payment_method"].choices = [
             (m.code, m.label)
             for m in all_methods()
@@ -154,63 +233,12 @@ class CheckoutForm(forms.Form):
                 },
             )
 
-    def clean_recipient(self):
-        value = " ".join(self.cleaned_data["recipient"].split())
-        if len(value) < 2:
-            raise forms.ValidationError(_("Họ tên người nhận quá ngắn."))
-        return value
-
-    def clean_phone(self):
-        return normalise_phone(self.cleaned_data["phone"])
-
-    def clean_street(self):
-        value = " ".join(self.cleaned_data["street"].split())
-        if len(value) < 3:
-            raise forms.ValidationError(_("Nhập số nhà và tên đường/thôn."))
-        return value
-
     INVOICE_FIELDS = ("invoice_company", "invoice_tax_code", "invoice_address", "invoice_email")
-
-    def clean_commune_query(self):
-        return " ".join(self.cleaned_data["commune_query"].split())
-
-    def _resolve_commune(self, data):
-        """The commune chosen in the list, else the one the search text names; several or
-        none → an error that keeps everything typed (the list then shows the candidates)."""
-        if data.get("commune") or "commune" in self.errors or "province" in self.errors:
-            return
-        query = data.get("commune_query")
-        if not query:
-            self.add_error("commune", _("Chọn xã/phường, hoặc gõ tên để tìm."))
-            return
-        found = Commune.objects.search(query, province=self.province_code)
-        exact = [c for c in found if c.match_rank <= 1]
-        if len(exact) == 1 or (found and len(found) == 1):
-            data["commune"] = (exact or found)[0]
-            return
-        province = dict(self.fields["province"].choices).get(self.province_code, "")
-        if not found:
-            self.add_error(
-                "commune_query",
-                _(
-                    "Không tìm thấy xã/phường “%(q)s” ở %(p)s. Thử tên khác, hoặc tên cũ trước "
-                    "1/7/2025 (ví dụ “Kiêu Kỵ, Gia Lâm”)."
-                )
-                % {"q": query, "p": province},
-            )
-            return
-        self.fields["commune"].queryset = Commune.objects.filter(pk__in=[c.pk for c in found])
-        self.add_error(
-            "commune",
-            _("Có %(n)s xã/phường khớp “%(q)s”: chọn một trong danh sách.")
-            % {"n": len(found), "q": query},
-        )
 
     def clean(self):
         from products.identity import MST
 
         data = super().clean()
-        self._resolve_commune(data)
         if not data.get("want_invoice"):
             for name in self.INVOICE_FIELDS:
                 data[name] = ""

@@ -23,7 +23,8 @@ the amounts, lines, parts, status history and ledger entries stay as they were. 
 of those orders lose their description and their photos (files and rows). Reviews the buyer
 wrote stay published under "Người mua đã ẩn danh", without the link to the account (the privacy
 notice says reviews are kept as published content; the text was written for the public), and
-their photos stay with them. The saved cart is deleted, then the account itself. A DONE
+their photos stay with them. The saved cart, saved addresses and restock alerts (made while
+signed in or for the account's address) are deleted, then the account itself. A DONE
 `DataRequest` naming the orders is kept as the controller's proof after the account is gone.
 Bank-transfer records (`BankTransaction`) are the bank's statement and stay untouched.
 
@@ -45,7 +46,16 @@ from django.utils.translation import gettext as _
 from cms.cache import purge_on_commit
 from cms.logsafe import describe
 
-from .models import CartLine, DataRequest, Order, ReturnPhoto, ReturnRequest, Review
+from .models import (
+    CartLine,
+    DataRequest,
+    Order,
+    RestockAlert,
+    ReturnPhoto,
+    ReturnRequest,
+    Review,
+    SavedAddress,
+)
 from .orders import OPEN_PARTS
 from .returns import LIVE
 
@@ -334,6 +344,36 @@ def _record_export(*, user=None, reference: str = "") -> DataRequest:
     )
 
 
+def _alerts_of(user):
+    """The account's restock alerts: made while signed in, or for the account's address."""
+    query = Q(user=user)
+    if user.email:
+        query |= Q(email=user.email.strip().lower())
+    return RestockAlert.objects.filter(query)
+
+
+def _alert(alert) -> dict:
+    return {
+        "sku": alert.sku,
+        "email": alert.email,
+        "language": alert.language,
+        "created_at": _when(alert.created_at),
+        "consented_at": _when(alert.consented_at),
+        "confirmed_at": _when(alert.confirmed_at),
+    }
+
+
+def _address(saved) -> dict:
+    return {
+        "recipient": saved.recipient,
+        "phone": saved.phone,
+        "street": saved.street,
+        "commune": saved.commune.full_name,
+        "is_default": saved.is_default,
+        "updated_at": _when(saved.updated_at),
+    }
+
+
 def export_user_data(user, *, record: bool = True) -> dict:
     """Everything the shop holds about an account holder: the account, every order of theirs
     (parts, lines, history, returns), the saved cart, their reviews and their data requests.
@@ -356,6 +396,11 @@ def export_user_data(user, *, record: bool = True) -> dict:
         "orders": [_order(order) for order in orders],
         "cart": cart,
         "reviews": _reviews(Review.objects.filter(user=user)),
+        "saved_addresses": [
+            _address(a)
+            for a in SavedAddress.objects.filter(user=user).select_related("commune__province")
+        ],
+        "restock_alerts": [_alert(a) for a in _alerts_of(user).order_by("pk")],
         "data_requests": [_data_request(r) for r in requests],
     }
     if record:
@@ -486,6 +531,8 @@ def erase_user(user, *, by=None) -> DataRequest:
         photos = _erase_returns(orders, now)
         _anonymise_reviews(Review.objects.filter(Q(user=user) | Q(line__order__in=orders)), now)
         CartLine.objects.filter(user=user).delete()
+        SavedAddress.objects.filter(user=user).delete()
+        _alerts_of(user).delete()
         account_id = user.pk
         note = f"Tài khoản #{account_id} đã xóa; đơn đã ẩn danh: " + (
             ", ".join(references) or "không có"

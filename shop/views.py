@@ -31,7 +31,7 @@ from cms.templatetags.cms_tags import vnd
 from products.purchasable import get_purchasable, thumbnails
 from products.reference import Commune
 
-from . import returns, reviews
+from . import addresses, returns, reviews
 from .cart import Cart
 from .checkout import Address, CheckoutError, place_order, placed_with, price_cart
 from .forms import CartLineForm, CheckoutForm, TrackOrderForm
@@ -219,18 +219,28 @@ def checkout(request):
     initial = dict(request.session.get(CHECKOUT_SESSION_KEY) or {})
     for consent in CONSENTS:  # never pre-ticked: agreed afresh on every submit
         initial.pop(consent, None)
+    book = addresses.addresses_for(request.user)
+    # ?dia_chi=<id>: deliver to that saved address (a link each, no script needed); on the
+    # first visit, the default one.
+    chosen = next((a for a in book if str(a.pk) == request.GET.get("dia_chi")), None)
+    if chosen is None and not initial:
+        chosen = next((a for a in book if a.is_default), None)
     if not initial and request.user.is_authenticated:
         initial = {
             "recipient": request.user.get_full_name(),
             "email": request.user.email,
         }
+    if chosen is not None:
+        initial.update(addresses.initial_for(chosen))
+        initial.pop("commune_query", None)
+    options = {"can_save": request.user.is_authenticated}
     if request.method == "POST" and "change_province" in request.POST:
         # Without JavaScript: the buyer picked another province; show its communes.
         data = request.POST.copy()
         data["commune"] = ""
-        form = _checkout_form(priced, initial=data.dict())
+        form = _checkout_form(priced, initial=data.dict(), **options)
     elif request.method == "POST":
-        form = _checkout_form(priced, request.POST)
+        form = _checkout_form(priced, request.POST, **options)
         if form.is_valid() and not priced.problems:
             data = {k: v for k, v in form.cleaned_data.items() if k != "commune"}
             data["commune"] = form.cleaned_data["commune"].code
@@ -239,11 +249,17 @@ def checkout(request):
             _review_token(request)
             return redirect("shop:review")
     else:
-        form = _checkout_form(priced, initial=initial)
+        form = _checkout_form(priced, initial=initial, **options)
     return render(
         request,
         "shop/checkout.html",
-        {"form": form, "priced": priced, "free_from": settings.SHOP_FREE_DELIVERY_FROM},
+        {
+            "form": form,
+            "priced": with_thumbnails(priced),
+            "free_from": settings.SHOP_FREE_DELIVERY_FROM,
+            "saved_addresses": book,
+            "chosen_address": chosen,
+        },
     )
 
 
@@ -332,6 +348,16 @@ def review(request):
                 messages.error(request, message)
             return redirect("shop:cart")
         cart.clear()
+        if request.user.is_authenticated and request.session[CHECKOUT_SESSION_KEY].get(
+            "save_address"
+        ):
+            addresses.save(
+                request.user,
+                recipient=data["recipient"],
+                phone=data["phone"],
+                commune=data["commune"],
+                street=data["street"],
+            )
         request.session.pop(CHECKOUT_SESSION_KEY, None)
         request.session.pop(TOKEN_SESSION_KEY, None)
         _remember_placed(request, order)

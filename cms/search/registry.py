@@ -87,6 +87,11 @@ class SearchDocument:
         rule form checks codes against them)."""
         return {}
 
+    def cards(self, ids, request=None) -> dict:
+        """The search page's card (`<li>` HTML) for some of these objects, by id — e.g. the
+        catalogue's own product card; objects left out get the page's plain hit."""
+        return {}
+
     def facet_labels(self, facet: str, values: set[str]) -> dict[str, str]:
         """Labels in the active UI language for some values of a facet this document fills
         (the index stores one label per value, in the language it was written in)."""

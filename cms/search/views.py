@@ -5,6 +5,7 @@ import dataclasses
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -154,6 +155,30 @@ def sort_links(params, current: str) -> list[dict]:
     ]
 
 
+def hit_cards(hits, request) -> list[tuple]:
+    """(hit, card HTML or "") in order: each document type renders its own cards (products:
+    the catalogue's card), the others get the page's plain hit."""
+    from .registry import get_document
+
+    cards = {}
+    for doc_type in {hit.type for hit in hits}:
+        document = get_document(doc_type)
+        if document is not None:
+            ids = [hit.id for hit in hits if hit.type == doc_type]
+            cards[doc_type] = document.cards(ids, request)
+    out = []
+    for hit in hits:
+        card = cards.get(hit.type, {}).get(hit.id, "")
+        if card and hit.snippet and card.rstrip().endswith("</li>"):
+            # The cached card is the same for every query; what this query matched (whole
+            # words marked, escaped by the highlighter) goes at its end.
+            card = mark_safe(
+                card.rstrip()[: -len("</li>")] + f'<p class="hit-snippet">{hit.snippet}</p></li>'
+            )
+        out.append((hit, card))
+    return out
+
+
 def search_page(request):
     cache.tag(request, "search", "products")
     error = None
@@ -164,6 +189,10 @@ def search_page(request):
         error = exc.message
     context = {"q": request.GET.get("q", ""), "error": error, "result": result}
     if result is not None:
+        context["hits"] = hit_cards(result.hits, request)
+        context["active_filters"] = sum(
+            1 for name in request.GET if name not in ("q", "page", "sort") and request.GET[name]
+        )
         facets = facet_links(request.GET, result.facets)
         context["facet_groups"] = [
             (name, FACET_TITLES[name], facets[name]) for name in FACET_TITLES if facets[name]

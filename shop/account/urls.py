@@ -88,4 +88,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("du-lieu/", never_cache(views.data), name="data"),
+    path("dia-chi/", never_cache(views.addresses), name="addresses"),
+    path("dia-chi/them/", never_cache(views.address_form), name="address_add"),
+    path("dia-chi/<int:pk>/sua/", never_cache(views.address_form), name="address_edit"),
 ]

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,8 +19,10 @@ from django.utils.translation import gettext as _
 from cms import throttle
 from cms.hardening import local_next
 
+from .. import addresses as book
 from .. import privacy
-from ..models import DataRequest, Order
+from ..forms import SavedAddressForm
+from ..models import DataRequest, Order, SavedAddress
 from ..views import CHECKOUT_SESSION_KEY, guest_lookup
 from .forms import DeleteAccountForm, GuestDataForm, SignUpForm
 
@@ -158,3 +160,64 @@ def _guest_data(request):
                 )
             refused = outcome
     return render(request, "shop/account/guest_data.html", {"form": form, "refused": refused})
+
+
+# --- the address book (rules in shop/addresses.py) ----------------------------------------
+
+
+@login_required
+def addresses(request):
+    """/tai-khoan/dia-chi/: the saved addresses, each with edit, delete and "make default"."""
+    if request.method == "POST":
+        address_id = request.POST.get("address")
+        if request.POST.get("action") == "default" and book.make_default(request.user, address_id):
+            messages.success(request, _("Đã đặt địa chỉ mặc định."))
+        elif request.POST.get("action") == "delete" and book.delete(request.user, address_id):
+            messages.success(request, _("Đã xóa địa chỉ."))
+        return redirect("account:addresses")
+    return render(
+        request,
+        "shop/account/addresses.html",
+        {"addresses": book.addresses_for(request.user), "limit": SavedAddress.MAX_PER_USER},
+    )
+
+
+@login_required
+def address_form(request, pk=None):
+    """Add (pk None) or edit one saved address; the province → commune picker of the
+    checkout (address.js, or the province button without a script)."""
+    address = None
+    if pk is not None:
+        address = SavedAddress.objects.filter(user=request.user, pk=pk).first()
+        if address is None:
+            raise Http404
+    initial = book.initial_for(address) | {"is_default": address.is_default} if address else {}
+    if request.method == "POST" and "change_province" in request.POST:
+        data = request.POST.copy()
+        data["commune"] = ""
+        form = SavedAddressForm(initial=data.dict())
+    elif request.method == "POST":
+        form = SavedAddressForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            saved = book.save(
+                request.user,
+                recipient=data["recipient"],
+                phone=data["phone"],
+                commune=data["commune"],
+                street=data["street"],
+                is_default=data["is_default"],
+                address=address,
+            )
+            if saved is None:
+                form.add_error(
+                    None,
+                    _("Sổ địa chỉ đã đủ %(n)s địa chỉ: hãy xóa bớt một địa chỉ cũ.")
+                    % {"n": SavedAddress.MAX_PER_USER},
+                )
+            else:
+                messages.success(request, _("Đã lưu địa chỉ."))
+                return redirect("account:addresses")
+    else:
+        form = SavedAddressForm(initial=initial)
+    return render(request, "shop/account/address_form.html", {"form": form, "address": address})

@@ -35,6 +35,6 @@ def test_buyer_filters_catalogue_and_opens_a_product(browser_page, demo_password
     cards.filter(has_text="Trà Lộc").click()
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Trà Lộc"
-    assert "120.000" in page.locator("table.variants").inner_text()
+    assert "120.000" in page.locator(".buy-box").inner_text()
     # The picture element offers WebP first.
     assert page.locator("picture source[type='image/webp']").count() >= 1

@@ -46,9 +46,9 @@ def test_phone_buyer_outside_hanoi_to_delivered(browser_page, demo_password, ght
     wait_until(
         page, "document.querySelector('[data-estimate-text]').textContent.includes('Đà Nẵng')"
     )
-    row = page.locator("table.variants tr", has=page.locator(f"input[value='{a.sku}']"))
-    row.get_by_role("button", name="Thêm vào giỏ").click()
-    page.wait_for_selector("#cart-status:has-text('Đã thêm vào giỏ hàng')")
+    page.locator(f".buy-box input[value='{a.sku}']").check()
+    page.locator(".buy-box").get_by_role("button", name="Thêm vào giỏ").click()
+    page.wait_for_selector("#cart-toast:has-text('Đã thêm vào giỏ hàng')")
 
     page.goto("/shop/checkout/")
     page.get_by_label("Họ tên người nhận").fill("Lê Văn Cường")

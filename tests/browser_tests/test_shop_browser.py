@@ -30,17 +30,17 @@ def test_buyer_checks_out_two_producers_with_cod(browser_page, demo_password, se
 
     for variant in (a, b):
         page.goto(variant.page.url)
-        row = page.locator("table.variants tr", has=page.locator(f"input[value='{variant.sku}']"))
-        row.get_by_role("button", name="Thêm vào giỏ").click()
+        page.locator(f".buy-box input[value='{variant.sku}']").check()
+        page.locator(".buy-box").get_by_role("button", name="Thêm vào giỏ").click()
         # With JavaScript the form posts in the background and announces the result.
-        page.wait_for_selector("#cart-status:has-text('Đã thêm vào giỏ hàng')")
+        page.wait_for_selector("#cart-toast:has-text('Đã thêm vào giỏ hàng')")
 
     page.get_by_role("link", name="Giỏ hàng").click()
     page.wait_for_url("**/shop/cart/")
     cart = page.locator("main").inner_text()
     assert a.page.title in cart and b.page.title in cart
     # Changing a quantity updates the line in place (no reload).
-    row = page.locator(f"tr[data-sku='{a.sku}']")
+    row = page.locator(f"li[data-sku='{a.sku}']")
     row.get_by_label("Số lượng").fill("2")
     row.get_by_role("button", name="Cập nhật").click()
     page.wait_for_selector("#cart-status:has-text('Đã cập nhật giỏ hàng')")

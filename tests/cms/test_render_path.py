@@ -219,6 +219,7 @@ def test_picture_specs_named_in_code_are_the_templates(client):
     assert "{% picture image " + " ".join(PICTURE_SPECS) + " " in card
     page = (ROOT / "products/templates/products/product_page.html").read_text()
     assert "{% picture item.image " + " ".join(ProductPage.GALLERY_SPECS) + " " in page
+    assert "{% image item.image " + ProductPage.ZOOM_SPEC.replace("|", " ") + " as zoom" in page
     site = (ROOT / "tours/templates/tours/tour_site_page.html").read_text()
     assert "{% image item.image " + TourSitePage.GALLERY_SPEC.replace("|", " ") + " " in site
 

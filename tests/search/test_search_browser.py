@@ -40,6 +40,6 @@ def test_suggestions_by_keyboard_and_search_page_without_js(browser_page, demo_p
     page.wait_for_url("**/tim-kiem/?q=duc+dong")
     # The two bronze-cast products come first; sites in communes formed from old Thiên Đức /
     # Phù Đổng or Dục Tú / Đông Hội may follow (the address register's old names).
-    hits = page.locator(".search-hit").all_inner_texts()
+    hits = page.locator(".search-hits > li").all_inner_texts()
     assert len(hits) >= 2 and all("đúc đồng" in h.lower() for h in hits[:2]), hits
-    assert page.locator(".search-hit mark").first.inner_text() in {"đúc", "đồng"}
+    assert page.locator(".search-hits mark").first.inner_text() in {"đúc", "đồng"}

@@ -103,4 +103,10 @@
   }
 
   document.querySelectorAll("form[data-suggest-url]").forEach(init);
+
+  /* The search page's filters are a folded panel on a phone; open on a wide screen. */
+  var filters = document.querySelector("[data-search-filters]");
+  if (filters && window.matchMedia && window.matchMedia("(min-width: 48rem)").matches) {
+    filters.open = true;
+  }
 })();
