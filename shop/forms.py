@@ -192,9 +192,7 @@ class CheckoutForm(AddressForm):
     # Offered to account holders: keep this address in their book once the order is placed.
     save_address = forms.BooleanField(label=_("Lưu địa chỉ này vào tài khoản"), required=False)
 
-    def __init__(
-        self, *args, groups=(), restricted=False, deposit=False, can_save=False, **kwargs
-    ):
+    def __init__(self, *args, groups=(), restricted=False, deposit=False, can_save=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.restricted = restricted
         # restricted goods and experiences booked with a deposit are paid online, not in cash
