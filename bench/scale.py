@@ -69,8 +69,8 @@ def env_for(tmp: Path, db: str) -> dict:
     }
 
 
-def manage(env, *args, settings=None, check=True):
-    run_env = {**env, **({"DJANGO_SETTINGS_MODULE": settings} if settings else {})}
+def manage(env, *args, settings=None, check=True, **overrides):
+    run_env = {**env, **({"DJANGO_SETTINGS_MODULE": settings} if settings else {}), **overrides}
     return subprocess.run(
         [PY, "manage.py", *args], cwd=ROOT, env=run_env, check=check, capture_output=True, text=True
     )
@@ -430,7 +430,16 @@ def main() -> int:
         s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(MotoS3.policy(BUCKET)))
         print("== preparing: migrate, demo data (media on S3), static files", flush=True)
         manage(env, "migrate", "--noinput")
-        manage(env, "seed_demo", "--password", PASSWORD, settings="cms.settings.dev")
+        # Seeded in-process (immediate jobs): the worker starts with an empty queue.
+        manage(
+            env,
+            "seed_demo",
+            "--password",
+            PASSWORD,
+            settings="cms.settings.dev",
+            TASKS_BACKEND="immediate",
+            JOBS_PREWARM_RENDITIONS="0",
+        )
         manage(env, "collectstatic", "--noinput")
         print(f"   ready in {time.time() - started:.0f} s", flush=True)
         gunicorn = [PY, "-m", "gunicorn", "-c", "cms/gunicorn_conf.py", "cms.wsgi:application"]
