@@ -11,6 +11,7 @@ and exits non-zero on any failure. Not collected by pytest (bench/, not test_*.p
 import http.cookiejar
 import json
 import os
+import re
 import secrets
 import signal
 import subprocess
@@ -68,8 +69,8 @@ def env_for(tmp: Path, db: str) -> dict:
     }
 
 
-def manage(env, *args, settings=None, check=True):
-    run_env = {**env, **({"DJANGO_SETTINGS_MODULE": settings} if settings else {})}
+def manage(env, *args, settings=None, check=True, **overrides):
+    run_env = {**env, **({"DJANGO_SETTINGS_MODULE": settings} if settings else {}), **overrides}
     return subprocess.run(
         [PY, "manage.py", *args], cwd=ROOT, env=run_env, check=check, capture_output=True, text=True
     )
@@ -238,7 +239,10 @@ def check_order(env, goods):
     buyer = Buyer(f"http://127.0.0.1:{NODE_A}")
     buyer.get("/shop/csrf/")
     buyer.prepare(goods)
-    assert buyer.place(), "the order was not placed on node A"
+    if not buyer.place():
+        _url, page = buyer.get("/shop/checkout/review/")
+        errors = re.findall(r'class="[^"]*(?:error|errorlist)[^"]*"[^>]*>(.*?)<', page.decode())
+        raise AssertionError(f"the order was not placed on node A: {_url} {errors[:5]}")
     reference = shell(
         env, "from shop.models import Order; print(Order.objects.latest('pk').reference)"
     ).splitlines()[-1]
@@ -294,7 +298,24 @@ def _upload(base, title, content):
         files={"files[]": (f"{title}.jpg", content, "image/jpeg")},
     )
     answer = json.loads(body)
-    assert status == 200 and "image_id" in answer, (status, body[:500])
+    if "uploaded_file_id" in answer:  # the image form wants its fields: fill and send them
+        form = answer["form"]
+        fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
+        for name in re.findall(r'name="([^"]+)"', form):
+            fields.setdefault(name, title if "title" in name else "")
+        for name, options in re.findall(
+            r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S
+        ):
+            chosen = re.findall(r'<option value="([^"]+)"', options)
+            fields[name] = chosen[0] if chosen else ""
+        fields = {k: (title if k.endswith("title") else v) for k, v in fields.items()}
+        fields.pop("csrfmiddlewaretoken", None)
+        status, _, body, _ = editor.request(
+            f"/admin/images/multiple/create_from_uploaded_image/{answer['uploaded_file_id']}/",
+            fields,
+        )
+        answer = json.loads(body)
+    assert status == 200 and "image_id" in answer, (status, body[:300])
     return int(answer["image_id"])
 
 
@@ -409,7 +430,16 @@ def main() -> int:
         s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(MotoS3.policy(BUCKET)))
         print("== preparing: migrate, demo data (media on S3), static files", flush=True)
         manage(env, "migrate", "--noinput")
-        manage(env, "seed_demo", "--password", PASSWORD, settings="cms.settings.dev")
+        # Seeded in-process (immediate jobs): the worker starts with an empty queue.
+        manage(
+            env,
+            "seed_demo",
+            "--password",
+            PASSWORD,
+            settings="cms.settings.dev",
+            TASKS_BACKEND="immediate",
+            JOBS_PREWARM_RENDITIONS="0",
+        )
         manage(env, "collectstatic", "--noinput")
         print(f"   ready in {time.time() - started:.0f} s", flush=True)
         gunicorn = [PY, "-m", "gunicorn", "-c", "cms/gunicorn_conf.py", "cms.wsgi:application"]

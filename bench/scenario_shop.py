@@ -63,6 +63,7 @@ class Buyer:
                 "street": "Số 1, đường Thử",
                 "payment_method": "cod",
                 "accept_terms": "on",
+                "data_consent": "on",
                 f"ship_{target['producer']}": "delivery",
             },
         )
