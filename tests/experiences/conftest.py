@@ -2,11 +2,13 @@
 
 import datetime
 
+import pytest
 from django.utils import timezone
 
 from experiences.models import Experience, ExperienceSession
 from products.reference import Commune
 from shop.checkout import Address, place_order
+from tests.shop.fake_stripe import FakeStripe
 
 POTTERY = "Lớp học làm gốm Bát Tràng"
 
@@ -54,3 +56,14 @@ def book(session, n, *, method="cod", **kwargs):
         payment_method=method,
         **kwargs,
     )
+
+
+@pytest.fixture
+def fake_stripe(settings):
+    """The real Stripe SDK against the local fake Stripe API (tests/shop/fake_stripe.py)."""
+    fake = FakeStripe().start()
+    settings.STRIPE_SECRET_KEY = "sk_test_fake"
+    settings.STRIPE_API_BASE = fake.url
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_test_secret"
+    yield fake
+    fake.stop()

@@ -13,21 +13,10 @@ from experiences import bookings
 from shop import orders
 from shop.ledger import LedgerEntry
 from shop.models import Order
-from tests.shop.fake_stripe import FakeStripe
 
 from .conftest import book, new_session
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def fake_stripe(settings):
-    fake = FakeStripe().start()
-    settings.STRIPE_SECRET_KEY = "sk_test_fake"
-    settings.STRIPE_API_BASE = fake.url
-    settings.STRIPE_WEBHOOK_SECRET = "whsec_test_secret"
-    yield fake
-    fake.stop()
 
 
 def at(moment):

@@ -21,7 +21,7 @@ from shop.checkout import CheckoutError, price_cart
 from shop.models import BankTransaction, LedgerEntry, LedgerTransaction, Order
 from shop.payments.bank import transfer_details
 from shop.payments.stripe_gateway import checkout_session_for
-from tests.shop.fake_stripe import FakeStripe, event, sign
+from tests.shop.fake_stripe import event, sign
 
 from .conftest import book, new_session, pottery
 
@@ -39,16 +39,6 @@ def deposit30():
         payment=Experience.Payment.DEPOSIT, deposit_percent=30
     )
     return new_session(capacity=8)
-
-
-@pytest.fixture
-def fake_stripe(settings):
-    fake = FakeStripe().start()
-    settings.STRIPE_SECRET_KEY = "sk_test_fake"
-    settings.STRIPE_API_BASE = fake.url
-    settings.STRIPE_WEBHOOK_SECRET = SECRET
-    yield fake
-    fake.stop()
 
 
 def test_cart_prices_the_deposit_and_the_rest(deposit30):
