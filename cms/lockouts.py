@@ -27,15 +27,19 @@ def locked_attempts():
     ).order_by("-attempt_time")
 
 
-class LockoutListView(WagtailAdminTemplateMixin, TemplateView):
-    template_name = "cms/admin/lockouts.html"
-    page_title = gettext_lazy("Đăng nhập bị khóa")
-    header_icon = "lock"
+class OfficerOnlyMixin:
+    """Admin screens for officers (and site admins) only: anyone else is refused."""
 
     def dispatch(self, request, *args, **kwargs):
         if not is_officer(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+class LockoutListView(OfficerOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "cms/admin/lockouts.html"
+    page_title = gettext_lazy("Đăng nhập bị khóa")
+    header_icon = "lock"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
