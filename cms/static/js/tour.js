@@ -157,23 +157,32 @@
     viewer.on("scenechange", function (key) { updateUi(key, true); });
     // Pannellum's scene/info hotspots are plain <div>s: make them keyboard buttons too
     // (product hotspots are already links). Off-screen ones are visibility:hidden, so skipped.
+    // Every scene's hotspots are checked (ids are unique per scene), so a scene that finished
+    // loading after another was asked for is labelled too.
     function labelHotspots() {
-      var scene = config.scenes[viewer.getScene()] || { hotSpots: [] };
-      scene.hotSpots.forEach(function (hs) {
-        var el = viewerEl.querySelector(".pnlm-hotspot-base." + hs.id);
-        if (!el || el.closest("a") || el.hasAttribute("tabindex")) return;
-        el.setAttribute("tabindex", "0");
-        el.setAttribute("role", "button");
-        var goto = root.getAttribute("data-goto-label") || "{title}";
-        el.setAttribute("aria-label", hs.type === "scene" ? goto.replace("{title}", sceneTitle(hs.sceneId)) : hs.text);
-        el.addEventListener("keydown", function (e) {
-          if (e.key === "Enter" || e.key === " ") {
-            e.preventDefault();
-            e.stopPropagation();
-            el.click();
-          }
-        });
+      Object.keys(config.scenes).forEach(function (key) {
+        (config.scenes[key].hotSpots || []).forEach(labelHotspot);
       });
+    }
+    function labelHotspot(hs) {
+      var el = viewerEl.querySelector(".pnlm-hotspot-base." + hs.id);
+      if (!el || el.closest("a") || el.hasAttribute("tabindex")) return;
+      el.setAttribute("tabindex", "0");
+      el.setAttribute("role", "button");
+      var goto = root.getAttribute("data-goto-label") || "{title}";
+      el.setAttribute("aria-label", hs.type === "scene" ? goto.replace("{title}", sceneTitle(hs.sceneId)) : hs.text);
+      el.addEventListener("keydown", function (e) {
+        if (e.key === "Enter" || e.key === " ") {
+          e.preventDefault();
+          e.stopPropagation();
+          el.click();
+        }
+      });
+    }
+    // Pannellum creates hotspots when a scene is rendered, not always before its "load" event:
+    // label them as soon as they enter the DOM.
+    if ("MutationObserver" in window) {
+      new MutationObserver(labelHotspots).observe(viewerEl, { childList: true, subtree: true });
     }
     function loaded() {
       labelHotspots();
