@@ -145,10 +145,13 @@ def price_cart(
     items: Mapping[str, int],
     shipping: Mapping[int, str] | None = None,
     destination: Commune | None = None,
+    *,
+    quote: bool = True,
 ) -> PricedCart:
     """Group cart items by producer with current prices and a delivery quote to `destination`
     (the buyer's commune; None: the default province, by the fee table); report what can no
-    longer be bought."""
+    longer be bought. `quote=False`: no delivery quotes (fees 0) — for a caller that only needs
+    the lines and what is short, as the order's final click does before placing it."""
     found = get_purchasables(items.keys())
     groups: dict[int, ProducerGroup] = {}
     problems = []
@@ -162,7 +165,7 @@ def price_cart(
         if quantity > item.available:
             problems.append(
                 _short_message(item, item.available)
-                if not item.shippable
+                if not item.shippable or item.available <= 0
                 else _("%(name)s: chỉ còn %(n)s đơn vị.")
                 % {"name": item.display_name, "n": item.available}
             )
@@ -177,9 +180,10 @@ def price_cart(
     for group in ordered:
         if not group.shippable:
             group.method = OrderShipment.Method.PICKUP
-        group.quote = quote_part(
-            group.producer_id, group.lines, group.subtotal, destination, group.method
-        )
+        if quote:
+            group.quote = quote_part(
+                group.producer_id, group.lines, group.subtotal, destination, group.method
+            )
     return PricedCart(ordered, problems)
 
 

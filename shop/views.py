@@ -309,14 +309,20 @@ def review(request):
             return redirect(already.signed_url())
     cart = Cart(request)
     items = cart.items()
-    priced = price_cart(items)
+    # The final click prices nothing it does not need: place_order prices and quotes the cart
+    # itself. What is sold out (as read without a lock) is answered here at once, so those
+    # buyers do not queue behind the ones paying for the last units.
+    priced = price_cart(items, quote=request.method != "POST")
     if not priced.groups:
+        return redirect("shop:cart")
+    if request.method == "POST" and priced.problems:
+        for problem in priced.problems:
+            messages.error(request, problem)
         return redirect("shop:cart")
     form = _checkout_data(request, priced)
     if form is None:
         messages.error(request, _("Vui lòng kiểm tra lại thông tin giao hàng."))
         return redirect("shop:checkout")
-    priced = with_thumbnails(price_cart(items, form.shipping(), form.cleaned_data["commune"]))
     token = _review_token(request)
     if request.method == "POST":
         posted = request.POST.get("checkout_token")
@@ -374,6 +380,7 @@ def review(request):
             request, _("Đặt hàng thành công! Mã đơn của bạn: %(ref)s") % {"ref": order.reference}
         )
         return redirect(target or order.signed_url())
+    priced = with_thumbnails(price_cart(items, form.shipping(), form.cleaned_data["commune"]))
     return render(
         request,
         "shop/review.html",

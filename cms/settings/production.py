@@ -17,6 +17,11 @@ from .base import (
 
 DEBUG = env_bool("DEBUG", False)
 
+# Persistent database connections: a sync gunicorn worker keeps one and checks it before reuse,
+# instead of opening a PostgreSQL connection (a server process) for every request.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "60"))  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+
 # Logs as JSON lines unless LOG_FORMAT=text (cms/logsafe.py masks personal data in both).
 if os.environ.get("LOG_FORMAT") is None:
     LOG_FORMAT = "json"

@@ -50,3 +50,64 @@ def test_the_stock_rows_are_the_last_thing_the_order_writes(two_variants):
     assert stock, writes
     others = [i for i, sql in enumerate(writes) if "shop_order" in sql]
     assert others and max(others) < min(stock), writes
+
+
+# --- The final click through the view ---------------------------------------------------------
+
+
+def _ready_for_final_click(variants):
+    from django.test import Client
+
+    from .test_views import checkout_post, fill_cart
+
+    client = Client()
+    fill_cart(client, variants)
+    assert client.post("/shop/checkout/", checkout_post(variants)).status_code == 302
+    return client
+
+
+def _count_quotes(monkeypatch):
+    import shop.checkout
+
+    calls = []
+    real = shop.checkout.quote_part
+
+    def counting(*args, **kwargs):
+        calls.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(shop.checkout, "quote_part", counting)
+    return calls
+
+
+def test_sold_out_final_click_is_answered_from_one_read(two_variants, monkeypatch):
+    """The 180 buyers who missed the last units get their answer without a delivery quote, a
+    transaction or a lock: a handful of reads."""
+    from shop.models import Order
+
+    client = _ready_for_final_click(two_variants)
+    a = two_variants[0]
+    StockItem.objects.filter(sku=a.sku).update(on_hand=1, reserved=1)  # someone is paying
+    quotes = _count_quotes(monkeypatch)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post("/shop/checkout/review/")
+    assert response.status_code == 302 and response["Location"] == "/shop/cart/"
+    assert quotes == []
+    assert [q["sql"] for q in ctx.captured_queries if WRITE.match(q["sql"])] == []
+    assert len(ctx.captured_queries) <= 6, [q["sql"][:80] for q in ctx.captured_queries]
+    assert not Order.objects.exists()
+    page = client.get("/shop/cart/").content.decode()
+    assert f"{a.page.title} — {a.label} vừa hết hàng." in page
+
+
+def test_placed_final_click_quotes_each_part_once(two_variants, monkeypatch):
+    """The order is priced and quoted once, by place_order (not also by the view)."""
+    from shop.models import Order
+
+    client = _ready_for_final_click(two_variants)
+    quotes = _count_quotes(monkeypatch)
+    response = client.post("/shop/checkout/review/")
+    order = Order.objects.get()
+    assert response.status_code == 302 and order.reference in response["Location"]
+    assert sorted(quotes) == sorted(v.page.producer_id for v in two_variants)
+    assert order.shipments.count() == 2
