@@ -85,8 +85,29 @@ PRODUCER_INDEX_EN = {
 }
 CATALOGUE_EN = {
     "title_en": "OCOP products",
-    "intro_en": "<p>Products awarded 3 to 5 OCOP stars, from the communes and wards of Hanoi.</p>",
+    "intro_en": (
+        "<p>Products awarded 3 to 5 OCOP stars, from the communes and wards of Hanoi.</p>"
+        "<p>OCOP (“One Commune One Product”) is Vietnam's national programme that assesses "
+        "local products on their quality, their origin and their value to the community, and "
+        "grades them: 3 stars for a product that meets the standard, 4 stars for one of the "
+        "best in the province, 5 stars for a product of national standing. The six OCOP "
+        "groups are food, beverages, herbal products, handicrafts, ornamental plants and "
+        "animals, and rural tourism services. Each product is listed and shipped by the "
+        "producer who makes it; prices are in Vietnamese dong (₫) and orders are delivered "
+        "anywhere in Vietnam. The search also finds products by their English names.</p>"
+    ),
 }
+CATALOGUE_INTRO = (
+    "<p>Sản phẩm đạt chứng nhận OCOP 3–5 sao của các xã, phường Hà Nội.</p>"
+    "<p>OCOP (Chương trình Mỗi xã một sản phẩm) là chương trình quốc gia đánh giá sản phẩm "
+    "địa phương theo chất lượng, nguồn gốc và giá trị với cộng đồng, rồi xếp hạng: 3 sao là "
+    "sản phẩm đạt chuẩn, 4 sao là sản phẩm tiêu biểu của tỉnh, thành phố, 5 sao là sản phẩm "
+    "đạt tầm quốc gia. Sáu nhóm sản phẩm OCOP gồm thực phẩm, đồ uống, thảo dược, thủ công mỹ "
+    "nghệ, sinh vật cảnh và dịch vụ du lịch nông thôn. Mỗi sản phẩm do chính chủ thể làm ra "
+    "đăng bán và gửi hàng; giá tính "
+    "bằng đồng Việt Nam (₫), giao hàng trên toàn quốc. Ô tìm kiếm tìm được cả tên tiếng Anh "
+    "của sản phẩm.</p>"
+)
 
 
 def product_english(item: dict) -> dict:
@@ -179,7 +200,7 @@ def ensure_index_pages(home):
         **CATALOGUE_EN,
         title="Sản phẩm OCOP",
         slug="san-pham",
-        intro="<p>Sản phẩm đạt chứng nhận OCOP 3–5 sao của các xã, phường Hà Nội.</p>",
+        intro=CATALOGUE_INTRO,
     )
     fill_english(producers, PRODUCER_INDEX_EN)
     fill_english(catalogue, CATALOGUE_EN)
