@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
-from wagtail.models import Page
+from wagtail.models import DraftStateMixin, Page
 
 from .translation import (
     CURRENT,
@@ -46,6 +46,8 @@ def _objects(model):
     queryset = model._default_manager.all()
     if issubclass(model, Page):
         queryset = queryset.live()
+    elif issubclass(model, DraftStateMixin):
+        queryset = queryset.filter(live=True)  # published snippets (batches), not drafts
     prefetch = []
     for relation in model.translated_children:
         prefetch.append(relation)

@@ -85,8 +85,29 @@ PRODUCER_INDEX_EN = {
 }
 CATALOGUE_EN = {
     "title_en": "OCOP products",
-    "intro_en": "<p>Products awarded 3 to 5 OCOP stars, from the communes and wards of Hanoi.</p>",
+    "intro_en": (
+        "<p>Products awarded 3 to 5 OCOP stars, from the communes and wards of Hanoi.</p>"
+        "<p>OCOP (“One Commune One Product”) is Vietnam's national programme that assesses "
+        "local products on their quality, their origin and their value to the community, and "
+        "grades them: 3 stars for a product that meets the standard, 4 stars for one of the "
+        "best in the province, 5 stars for a product of national standing. The six OCOP "
+        "groups are food, beverages, herbal products, handicrafts, ornamental plants and "
+        "animals, and rural tourism services. Each product is listed and shipped by the "
+        "producer who makes it; prices are in Vietnamese dong (₫) and orders are delivered "
+        "anywhere in Vietnam. The search also finds products by their English names.</p>"
+    ),
 }
+CATALOGUE_INTRO = (
+    "<p>Sản phẩm đạt chứng nhận OCOP 3–5 sao của các xã, phường Hà Nội.</p>"
+    "<p>OCOP (Chương trình Mỗi xã một sản phẩm) là chương trình quốc gia đánh giá sản phẩm "
+    "địa phương theo chất lượng, nguồn gốc và giá trị với cộng đồng, rồi xếp hạng: 3 sao là "
+    "sản phẩm đạt chuẩn, 4 sao là sản phẩm tiêu biểu của tỉnh, thành phố, 5 sao là sản phẩm "
+    "đạt tầm quốc gia. Sáu nhóm sản phẩm OCOP gồm thực phẩm, đồ uống, thảo dược, thủ công mỹ "
+    "nghệ, sinh vật cảnh và dịch vụ du lịch nông thôn. Mỗi sản phẩm do chính chủ thể làm ra "
+    "đăng bán và gửi hàng; giá tính "
+    "bằng đồng Việt Nam (₫), giao hàng trên toàn quốc. Ô tìm kiếm tìm được cả tên tiếng Anh "
+    "của sản phẩm.</p>"
+)
 
 
 def product_english(item: dict) -> dict:
@@ -179,7 +200,7 @@ def ensure_index_pages(home):
         **CATALOGUE_EN,
         title="Sản phẩm OCOP",
         slug="san-pham",
-        intro="<p>Sản phẩm đạt chứng nhận OCOP 3–5 sao của các xã, phường Hà Nội.</p>",
+        intro=CATALOGUE_INTRO,
     )
     fill_english(producers, PRODUCER_INDEX_EN)
     fill_english(catalogue, CATALOGUE_EN)
@@ -367,6 +388,8 @@ def demo_stages(page: ProductPage, produced_on: datetime.date) -> list:
             -6,
             -5,
             "Thu hái nguyên liệu tại vùng sản xuất của cơ sở, loại bỏ phần dập, hỏng.",
+            "Raw materials picked in the producer's own growing area; bruised and damaged parts "
+            "removed.",
             [],
         ),
         (
@@ -374,30 +397,41 @@ def demo_stages(page: ProductPage, produced_on: datetime.date) -> list:
             -4,
             -1,
             "Sơ chế, chế biến theo quy trình của cơ sở; ghi nhật ký nhiệt độ, thời gian.",
-            [("nguyen-lieu", "Nước sạch sinh hoạt (QCVN 01-1:2018/BYT)", "", "")],
+            "Cleaned and processed following the producer's own procedure, with temperatures "
+            "and times logged.",
+            [
+                (
+                    "nguyen-lieu",
+                    "Nước sạch sinh hoạt (QCVN 01-1:2018/BYT)",
+                    "Clean tap water (QCVN 01-1:2018/BYT)",
+                )
+            ],
         ),
         (
             "dong-goi",
             0,
             None,
             "Đóng gói, dán nhãn và tem truy xuất cho cả lô.",
-            [("bao-bi", "Túi, hộp đựng thực phẩm", "", "")],
+            "The whole batch packed, labelled and given its traceability stamps.",
+            [("bao-bi", "Túi, hộp đựng thực phẩm", "Food-grade bags and boxes")],
         ),
     ]
     value = []
-    for kind, start, end, text, inputs in stages:
+    for kind, start, end, text, text_en, inputs in stages:
         value.append(
             (
                 "stage",
                 {
                     "kind": kind,
                     "description": text,
+                    "description_en": text_en,
                     "started_on": produced_on + datetime.timedelta(days=start),
                     "ended_on": produced_on + datetime.timedelta(days=end)
                     if end is not None
                     else None,
                     "commune": where,
                     "place": "",
+                    "place_en": "",
                     "latitude": None,
                     "longitude": None,
                     "performed_by": who,
@@ -405,11 +439,12 @@ def demo_stages(page: ProductPage, produced_on: datetime.date) -> list:
                         {
                             "kind": k,
                             "name": n,
-                            "registration_number": r,
-                            "quantity": q,
+                            "name_en": n_en,
+                            "registration_number": "",
+                            "quantity": "",
                             "supplier": "",
                         }
-                        for k, n, r, q in inputs
+                        for k, n, n_en in inputs
                     ],
                     "photos": [],
                 },
@@ -440,9 +475,12 @@ def load_batches(products: list[ProductPage]) -> None:
             produced_on=produced,
             expires_on=datetime.date(2026, 12, 31),
             quantity="500 đơn vị",
+            quantity_en="500 units",
             stages=demo_stages(page, produced),
             notes="Lô mẫu cho bản trình diễn: công đoạn, chứng nhận và mã GTIN (tiền tố GS1 952 "
             "dành cho ví dụ) là số liệu minh hoạ.",
+            notes_en="A sample batch for the demo: its stages, certificate and GTIN (GS1 prefix "
+            "952, reserved for examples) are illustrative figures.",
             live=True,
             first_published_at=timezone.now(),
             last_published_at=timezone.now(),
@@ -452,6 +490,7 @@ def load_batches(products: list[ProductPage]) -> None:
                 scheme=BatchCertification.Scheme.VIETGAP,
                 number=f"VietGAP-TT-{_stable(code, 90000) + 10000}",
                 issuer="Tổ chức chứng nhận (dữ liệu minh hoạ)",
+                issuer_en="Certification body (illustrative data)",
                 valid_until=datetime.date(2027, 6, 30),
             )
         ]

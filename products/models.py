@@ -26,6 +26,10 @@ from wagtail.search import index
 
 from cms import seo
 from cms.translation import (
+    CURRENT,
+    ENGLISH_TAB,
+    MISSING,
+    TRANSLATE_PERMISSION,
     Bilingual,
     english_group,
     english_panels,
@@ -610,7 +614,7 @@ class StockMovement(models.Model):
         return f"{self.sku}: {self.old_on_hand} → {self.new_on_hand}"
 
 
-class TraceabilityBatch(WorkflowMixin, DraftStateMixin, RevisionMixin, ClusterableModel):
+class TraceabilityBatch(Bilingual, WorkflowMixin, DraftStateMixin, RevisionMixin, ClusterableModel):
     """A production or harvest batch of a product, with its stages, a public page and QR stamps.
 
     Farmers record batches of their own products and submit them; officers approve them through
@@ -650,6 +654,9 @@ class TraceabilityBatch(WorkflowMixin, DraftStateMixin, RevisionMixin, Clusterab
         _("đường dẫn trên hệ thống truy xuất Hà Nội"), blank=True, max_length=500
     )
     notes = models.TextField(_("ghi chú"), blank=True)
+    # English (officers translate; an English page shows the Vietnamese, marked, until then).
+    quantity_en = models.CharField(_("sản lượng lô (tiếng Anh)"), max_length=60, blank=True)
+    notes_en = models.TextField(_("ghi chú (tiếng Anh)"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="traceabilitybatch")
     workflow_states = GenericRelation(
@@ -673,8 +680,15 @@ class TraceabilityBatch(WorkflowMixin, DraftStateMixin, RevisionMixin, Clusterab
             heading=_("Hệ thống truy xuất nguồn gốc Hà Nội"),
         ),
         FieldPanel("notes"),
+        MultiFieldPanel(
+            english_panels(["quantity_en", "notes_en"]),
+            heading=ENGLISH_TAB,
+            permission=TRANSLATE_PERMISSION,
+        ),
     ]
     base_form_class = BatchForm
+    translated_fields = {"quantity": "quantity_en", "notes": "notes_en"}
+    translated_children = ("certifications",)
 
     class Meta:
         ordering = ["-produced_on", "code"]
@@ -683,6 +697,21 @@ class TraceabilityBatch(WorkflowMixin, DraftStateMixin, RevisionMixin, Clusterab
 
     def __str__(self):
         return f"{self.code} — {self.product.title}"
+
+    def field_states(self) -> dict[str, str]:
+        """Besides quantity and notes: the stages, *missing* while a stage's Vietnamese
+        description, place or input name has no English (`…_en` in the blocks), else
+        *up to date* (a stage's English is checked by the officer who approves the batch)."""
+        states = super().field_states()
+        pairs = []
+        for stage in self.stages:
+            value = stage.value
+            pairs += [(value.get(vi), value.get(vi + "_en")) for vi in ("description", "place")]
+            pairs += [(i.get("name"), i.get("name_en")) for i in value.get("inputs") or []]
+        if any((vi or "").strip() for vi, _en in pairs):
+            missing = any((vi or "").strip() and not (en or "").strip() for vi, en in pairs)
+            states["stages"] = MISSING if missing else CURRENT
+        return states
 
     def clean(self):
         if self.expires_on and self.produced_on and self.expires_on < self.produced_on:
@@ -699,7 +728,7 @@ class TraceabilityBatch(WorkflowMixin, DraftStateMixin, RevisionMixin, Clusterab
         return reverse("products:batch", kwargs={"code": self.code})
 
 
-class BatchCertification(Orderable):
+class BatchCertification(Bilingual, Orderable):
     class Scheme(models.TextChoices):
         VIETGAP = "vietgap", "VietGAP"
         GLOBALGAP = "globalgap", "GlobalG.A.P."
@@ -713,10 +742,23 @@ class BatchCertification(Orderable):
     scheme = models.CharField(_("loại chứng nhận"), max_length=20, choices=Scheme.choices)
     number = models.CharField(_("số chứng nhận"), max_length=80)
     issuer = models.CharField(_("tổ chức cấp"), max_length=200, blank=True)
+    issuer_en = models.CharField(_("tổ chức cấp (tiếng Anh)"), max_length=200, blank=True)
     valid_until = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+
+    panels = [
+        FieldPanel("scheme"),
+        FieldPanel("number"),
+        FieldPanel("issuer"),
+        FieldPanel("valid_until"),
+        english_group(["issuer_en"]),
+    ]
+    translated_fields = {"issuer": "issuer_en"}
 
     class Meta(Orderable.Meta):
         verbose_name = _("chứng nhận")
+
+    def __str__(self):
+        return f"{self.get_scheme_display()} {self.number}"
 
 
 class ProductIndexPage(Bilingual, Page):

@@ -16,6 +16,8 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import Orderable, RevisionMixin
 
+from cms.language import english_ui
+
 from .reference import Commune, programme_communes
 
 
@@ -95,6 +97,26 @@ class NtmResult(RevisionMixin, ClusterableModel):
 
     def __str__(self):
         return f"{self.commune} — {self.year}: {self.get_status_display()}"
+
+    def legacy_label(self) -> str:
+        """The pre-reform unit the result was given to, as the visitor's language says it:
+        "Dương Xá, Gia Lâm" in Vietnamese; in English "formerly Dương Xá commune, Gia Lâm
+        district", or "formerly in Gia Lâm district" when the commune kept its name (the
+        name is said once)."""
+        text = (self.legacy_commune or "").strip()
+        if not text or not english_ui():
+            return text
+        old, _sep, district = (part.strip() for part in text.partition(","))
+        if not district:
+            return gettext("trước đây là %(commune)s") % {"commune": old}
+        if old.casefold() == self.commune.name.casefold():
+            return gettext("trước đây thuộc %(district)s") % {"district": district}
+        if district.casefold() == self.commune.name.casefold():
+            return gettext("trước đây là %(commune)s, huyện cùng tên") % {"commune": old}
+        return gettext("trước đây là %(commune)s, %(district)s") % {
+            "commune": old,
+            "district": district,
+        }
 
     def clean(self):
         super().clean()

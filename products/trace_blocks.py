@@ -43,6 +43,9 @@ REGISTERED_INPUTS = {"phan-bon", "thuoc-bvtv", "thuc-an", "thuoc-thu-y"}
 class InputBlock(blocks.StructBlock):
     kind = blocks.ChoiceBlock(choices=INPUT_KINDS, label=_("Loại vật tư"))
     name = blocks.CharBlock(max_length=200, label=_("Tên vật tư"))
+    name_en = blocks.CharBlock(
+        max_length=200, required=False, label=_("Tên vật tư (tiếng Anh, không bắt buộc)")
+    )
     registration_number = blocks.CharBlock(
         max_length=80,
         required=False,
@@ -106,6 +109,16 @@ class StageBlock(blocks.StructBlock):
     )
     performed_by = blocks.CharBlock(
         max_length=200, label=_("Người thực hiện"), help_text=_("Người hoặc tổ, hợp tác xã.")
+    )
+    # English, optional: officers translate when they review the batch; an English page shows
+    # the Vietnamese (marked lang="vi") until then. Wagtail cannot hide a block's field per user.
+    description_en = blocks.TextBlock(
+        required=False,
+        label=_("Đã làm gì (tiếng Anh, không bắt buộc)"),
+        help_text=_("Cán bộ dịch khi duyệt lô; để trống thì trang tiếng Anh hiện bản tiếng Việt."),
+    )
+    place_en = blocks.CharBlock(
+        max_length=200, required=False, label=_("Địa điểm (tiếng Anh, không bắt buộc)")
     )
     # Empty by default: a new stage must not start with a blank input or photo to fill in.
     inputs = blocks.ListBlock(InputBlock(), required=False, default=[], label=_("Vật tư đầu vào"))

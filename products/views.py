@@ -12,6 +12,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from cms import datacache
+from cms.language import english_ui, localized
 
 from . import opendata
 from .gs1 import is_valid_gtin
@@ -51,8 +52,20 @@ def _timeline(batch):
         point = None
         if value.get("latitude") is not None and value.get("longitude") is not None:
             point = (float(value["latitude"]), float(value["longitude"]))
+        english = english_ui()
+        description, place = value.get("description") or "", value.get("place") or ""
+        description_en, place_en = value.get("description_en"), value.get("place_en")
         stages.append(
-            {"value": value, "kind_label": STAGE_LABELS.get(value["kind"], ""), "point": point}
+            {
+                "value": value,
+                "kind_label": STAGE_LABELS.get(value["kind"], ""),
+                "point": point,
+                # the visitor's language; the Vietnamese (marked) while no English is written
+                "description": localized(description, description_en),
+                "description_vi": english and bool(description.strip()) and not description_en,
+                "place": localized(place, place_en),
+                "place_vi": english and bool(place.strip()) and not place_en,
+            }
         )
     stages.sort(key=lambda s: s["value"]["started_on"])
     return stages
@@ -63,9 +76,7 @@ def batch_detail(request, code):
     batch = _public_batch(code)
     url = batch_url(request, batch)
     stages = _timeline(batch)
-    points = [
-        (*s["point"], s["value"].get("place") or batch.product.title) for s in stages if s["point"]
-    ]
+    points = [(*s["point"], s["place"] or batch.product.t.title) for s in stages if s["point"]]
     return render(
         request,
         "products/batch_detail.html",

@@ -189,6 +189,7 @@ def ntm_features(filters: MapFilters) -> list[dict]:
                     "commune": str(commune),
                     "commune_code": commune.code,
                     "legacy_commune": result.legacy_commune,
+                    "legacy_label": result.legacy_label(),
                     "status": result.status,
                     "status_label": str(result.get_status_display()),
                     "level": NTM_LEVEL[result.status],
@@ -224,6 +225,15 @@ def _offer_matches(group: str | None, stars: int | None, filters: MapFilters) ->
     )
 
 
+def _with_commune_kind(features: list[dict]) -> list[dict]:
+    """The kind of each feature's commune (xã, phường), for the table's "of the same name"."""
+    codes = {f["properties"].get("commune_code") for f in features} - {None, ""}
+    kinds = dict(Commune.objects.filter(code__in=codes).values_list("code", "kind"))
+    for feature in features:
+        feature["properties"]["commune_kind"] = kinds.get(feature["properties"].get("commune_code"))
+    return features
+
+
 def site_features(filters: MapFilters, request=None) -> list[dict]:
     sites = opendata.live_sites()
     if filters.kinds:
@@ -233,7 +243,7 @@ def site_features(filters: MapFilters, request=None) -> list[dict]:
         feature["properties"]["layer"] = SITES
     if filters.group:
         features = [f for f in features if filters.group in f["properties"]["ocop_groups"]]
-    return features
+    return _with_commune_kind(features)
 
 
 def producer_features(filters: MapFilters, request=None) -> list[dict]:
@@ -251,7 +261,7 @@ def producer_features(filters: MapFilters, request=None) -> list[dict]:
             layer=PRODUCERS, ocop_stars=stars, best_stars=stars[0] if stars else None
         )
         features.append(feature)
-    return features
+    return _with_commune_kind(features)
 
 
 def product_features(filters: MapFilters, request=None) -> list[dict]:
@@ -306,6 +316,9 @@ def product_features(filters: MapFilters, request=None) -> list[dict]:
                     "kind_label": str(product.category.display_name),
                     "commune": str(commune) if commune else None,
                     "producer": producer.t.title if producer else "",
+                    "producer_commune": (
+                        str(producer.commune) if producer and producer.commune else None
+                    ),
                     "ocop_groups": [group],
                     "ocop_stars": [product.ocop_stars] if product.ocop_stars else [],
                     "best_stars": product.ocop_stars,
@@ -315,6 +328,8 @@ def product_features(filters: MapFilters, request=None) -> list[dict]:
                 },
             }
         )
+    # The table lists them under their producer (each producer and its commune said once).
+    features.sort(key=lambda f: (f["properties"]["producer"].casefold(), f["properties"]["name"]))
     return features
 
 
