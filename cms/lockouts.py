@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
-from products.permissions import is_officer
+from .officers import is_officer
 
 
 def locked_attempts():

@@ -26,7 +26,7 @@ def tag_served_page(page, request, serve_args, serve_kwargs):
 
 class OfficerMenuItem(MenuItem):
     def is_shown(self, request):
-        from products.permissions import is_officer
+        from .officers import is_officer
 
         return is_officer(request.user)
 

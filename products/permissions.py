@@ -6,25 +6,13 @@ only link between a login and its producer, so other apps (the shop) can rely on
 
 from django.db.models import QuerySet
 
+from cms.officers import group_names as _group_names
+from cms.officers import is_officer
+
 from .models import ProducerPage, ProductVariant
-from .roles import OFFICER_GROUP, PRODUCER_GROUP_PREFIX
+from .roles import PRODUCER_GROUP_PREFIX
 
-
-def _group_names(user) -> list[str]:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return []
-    cache = getattr(user, "_ocop_group_names", None)
-    if cache is None:
-        cache = list(user.groups.values_list("name", flat=True))
-        user._ocop_group_names = cache
-    return cache
-
-
-def is_officer(user) -> bool:
-    """Officers and site admins review, publish and see every producer."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return user.is_superuser or OFFICER_GROUP in _group_names(user)
+__all__ = ["is_officer"]  # the role lives in cms.officers; re-exported for the apps' callers
 
 
 def producer_slugs_for(user) -> list[str]:

@@ -29,6 +29,8 @@ from wagtail.models import (
 )
 from wagtail.users.models import UserProfile
 
+from cms.officers import OFFICER_GROUP
+
 from .models import (
     ProducerIndexPage,
     ProducerPage,
@@ -37,7 +39,6 @@ from .models import (
     TraceabilityBatch,
 )
 
-OFFICER_GROUP = "Officer"
 PRODUCER_GROUP_PREFIX = "Producer: "
 OFFICER_USERNAME = "officer"
 WORKFLOW_NAME = "Duyệt sản phẩm"

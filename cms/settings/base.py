@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "shop",
     "experiences",
     "tours",
+    "demo",  # manage.py seed_demo: the curated Hà Nội data for every app
     "cms.search",
     "wagtail.api.v2",
     "wagtail.contrib.forms",
