@@ -26,9 +26,8 @@ LEGAL_PAGES = [
     ("lien-he", "Liên hệ", "Liên hệ"),
 ]
 
-# English titles and footer names of the legal pages (issue 18). Their full Vietnamese text is
-# what binds; the two short pages also have an English body (cms/data/legal/en/<slug>.html),
-# the long ones show the Vietnamese original with the "not translated yet" notice.
+# English titles and footer names of the legal pages (issue 18). Every page has an English body
+# (cms/data/legal/en/<slug>.html), a complete translation; the Vietnamese text is what binds.
 LEGAL_PAGES_EN = {
     "quy-che-hoat-dong": ("Operating rules of the e-commerce platform", "Operating rules"),
     "dieu-khoan-mua-hang": ("Terms of purchase", "Terms of purchase"),

@@ -155,6 +155,46 @@ def test_seed_publishes_each_legal_page_with_its_full_text(client, slug):
         assert "<h3>" in page.body
 
 
+ENGLISH_MUST_SAY = {
+    "quy-che-hoat-dong": [
+        "article 1.",
+        "decree no. 52/2013/nd-cp",
+        "85/2021/nd-cp",
+        "5.5% alcohol by volume",
+    ],
+    "dieu-khoan-mua-hang": ["19/2023/qh15", "cash on delivery"],
+    "chinh-sach-doi-tra": ["refund", "damaged or broken in transit"],
+    "chinh-sach-bao-mat": ["91/2025/qh15", "356/2025/nd-cp", "delete account"],
+}
+VIETNAMESE_LETTERS = re.compile(
+    "[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I
+)
+
+
+@pytest.mark.parametrize("slug", LEGAL)
+def test_each_legal_page_reads_in_english(client, slug):
+    """The whole text in English (issue 18), the same structure as the binding Vietnamese,
+    links kept in English, no "not translated yet" notice."""
+    page = _page(slug)
+    english = page.body_en
+    assert english == demo.legal_body_en(slug) and english
+    for tag in ("h2", "h3", "p", "li", "ol", "ul", "a"):
+        assert english.count(f"<{tag}>") + english.count(f"<{tag} ") == page.body.count(
+            f"<{tag}>"
+        ) + page.body.count(f"<{tag} "), (slug, tag)
+    words = _text(english).split()
+    vietnamese = [w for w in words if VIETNAMESE_LETTERS.search(w)]
+    assert len(words) > 1200 and len(vietnamese) / len(words) < 0.01, (slug, vietnamese[:20])
+    html = client.get(f"/en/{slug}/").content.decode()
+    assert "has not been translated yet" not in html
+    said = _text(html).lower()
+    missing = [phrase for phrase in ENGLISH_MUST_SAY[slug] if phrase not in said]
+    assert not missing, f"{slug} does not say {missing}"
+    for link in re.findall(r'href="(/[^"#]*)', english):
+        assert link.startswith("/en/"), (slug, link)
+        assert client.get(link).status_code == 200, (slug, link)
+
+
 def test_every_demo_body_is_html_the_rich_text_field_keeps():
     allowed = {"h2", "h3", "p", "ul", "ol", "li", "strong", "a"}
     for slug, _title, _menu in demo.LEGAL_PAGES:
