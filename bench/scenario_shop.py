@@ -22,6 +22,21 @@ CONTENTION_BUYERS = 200
 CONTENTION_UNITS = 20
 
 
+def checkout_form(target) -> dict:
+    """The checkout form a test buyer submits: cash on delivery to a commune of `target`."""
+    return {
+        "recipient": "Khách thử tải",
+        "phone": "0912345678",
+        "province": target.get("province", "01"),
+        "commune": target["commune"],
+        "street": "Số 1, đường Thử",
+        "payment_method": "cod",
+        "accept_terms": "on",
+        "data_consent": "on",
+        f"ship_{target['producer']}": "delivery",
+    }
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None  # the 302 itself is the answer: where would the buyer be sent?
@@ -54,20 +69,7 @@ class Buyer:
         """Everything before the final click: cart and checkout form."""
         self.get("/shop/csrf/")  # CSRF cookie (public pages are cacheable: they set none)
         self.post("/shop/cart/add/", {"sku": target["sku"], "quantity": "1"})
-        self.post(
-            "/shop/checkout/",
-            {
-                "recipient": "Khách thử tải",
-                "phone": "0912345678",
-                "province": target.get("province", "01"),
-                "commune": target["commune"],
-                "street": "Số 1, đường Thử",
-                "payment_method": "cod",
-                "accept_terms": "on",
-                "data_consent": "on",
-                f"ship_{target['producer']}": "delivery",
-            },
-        )
+        self.post("/shop/checkout/", checkout_form(target))
 
     def place(self) -> bool:
         """The final click, timed alone (the redirect target is not fetched): True if the
@@ -130,20 +132,7 @@ def order_post_cpu(bench, rounds: int = 20) -> None:
     def ready_buyer():
         client = Client(HTTP_HOST="127.0.0.1")
         client.post("/shop/cart/add/", {"sku": target["sku"], "quantity": "1"})
-        response = client.post(
-            "/shop/checkout/",
-            {
-                "recipient": "Khách thử tải",
-                "phone": "0912345678",
-                "province": "01",
-                "commune": target["commune"],
-                "street": "Số 1, đường Thử",
-                "payment_method": "cod",
-                "accept_terms": "on",
-                "data_consent": "on",
-                f"ship_{target['producer']}": "delivery",
-            },
-        )
+        response = client.post("/shop/checkout/", checkout_form(target))
         if response.status_code != 302:
             raise RuntimeError(f"checkout form answered {response.status_code}")
         return client
