@@ -45,34 +45,14 @@
     box.appendChild(close);
     box.hidden = false;
   }
-  /* Cached product pages carry no CSRF token: take it from the cookie, or ask for one. */
-  function csrfToken(form) {
-    var field = form.querySelector("input[name=csrfmiddlewaretoken]");
-    if (field) return Promise.resolve(field.value);
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    if (match) return Promise.resolve(decodeURIComponent(match[1]));
-    return fetch("/shop/csrf/", { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) { return response.json(); })
-      .then(function (data) { return data.token; });
-  }
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.hasAttribute("data-shop-cart") || !window.fetch || !window.FormData) return;
+    if (!form.hasAttribute("data-shop-cart") || !window.shopPost || !window.FormData) return;
     event.preventDefault();
     var body = new FormData(form);
     var submitter = event.submitter;
     if (submitter && submitter.name) body.set(submitter.name, submitter.value);
-    csrfToken(form)
-      .then(function (token) {
-        body.set("csrfmiddlewaretoken", token);
-        return fetch(form.action, {
-          method: "POST",
-          body: body,
-          headers: { Accept: "application/json", "X-CSRFToken": token },
-          credentials: "same-origin",
-        });
-      })
-      .then(function (response) { return response.json(); })
+    window.shopPost(form, body)
       .then(function (data) {
         document.dispatchEvent(new Event("cart:changed"));
         if (data.ok && data.redirect) {  // "Mua ngay": straight to the checkout
