@@ -241,9 +241,14 @@ def run_lighthouse(binary: Path, url: str, cookie: str, keep: Path) -> dict:
     if cookie:
         command.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
-    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
-    if result.returncode != 0 or not result.stdout.strip():
-        raise RuntimeError(result.stderr[-2000:])
+    for attempt in (1, 2):
+        # Lighthouse now and then loses its own trace on a busy machine ("NO_NAVSTART"): such a
+        # run measured nothing, so it is made again once.
+        result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+        if result.returncode == 0 and result.stdout.strip():
+            break
+        if attempt == 2:
+            raise RuntimeError(result.stderr[-2000:])
     keep.write_text(result.stdout)
     report = json.loads(result.stdout)
     scores = {c: round(100 * (report["categories"][c]["score"] or 0)) for c in CATEGORIES}
