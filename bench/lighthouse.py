@@ -11,11 +11,18 @@ accessibility / SEO / best practices / performance. Not part of the unit suite.
 Targets (issue 14): accessibility 100, SEO 100, best practices ≥ 96, performance ≥ 95 (tour ≥ 85).
 The cart, checkout and order pages are measured with a cart (and an order) made through the
 site, with the session cookie handed to Lighthouse.
+
+Options: `--pages producer,site,map` measures only those pages; `--runs 3` measures each page
+three times and keeps the median score of each category (performance is noisy on a shared
+machine). Every report is kept as JSON in bench/out/lighthouse/<page>-<run>.json, to read the
+failing audits (`audits[id].details`).
 """
 
+import argparse
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import urllib.error
@@ -34,6 +41,22 @@ VERSION = os.environ.get("LIGHTHOUSE_VERSION", "13.5.0")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CATEGORIES = ("accessibility", "seo", "best-practices", "performance")
 TARGETS = {"accessibility": 100, "seo": 100, "best-practices": 96, "performance": 95}
+PAGES = (
+    "home",
+    "listing",
+    "product",
+    "producer",
+    "site",
+    "tour",
+    "map",
+    "search",
+    "cart",
+    "checkout",
+    "order",
+    "tracking",
+    "404",
+)
+REPORTS = OUT / "lighthouse"
 
 
 def lighthouse_binary() -> Path:
@@ -203,7 +226,7 @@ class FrontProxy:
         self.server.shutdown()
 
 
-def run_lighthouse(binary: Path, url: str, cookie: str) -> dict:
+def run_lighthouse(binary: Path, url: str, cookie: str, keep: Path) -> dict:
     command = [
         str(binary),
         url,
@@ -218,9 +241,15 @@ def run_lighthouse(binary: Path, url: str, cookie: str) -> dict:
     if cookie:
         command.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
-    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
-    if result.returncode != 0 or not result.stdout.strip():
-        raise RuntimeError(result.stderr[-2000:])
+    for attempt in (1, 2):
+        # Lighthouse now and then loses its own trace on a busy machine ("NO_NAVSTART"): such a
+        # run measured nothing, so it is made again once.
+        result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+        if result.returncode == 0 and result.stdout.strip():
+            break
+        if attempt == 2:
+            raise RuntimeError(result.stderr[-2000:])
+    keep.write_text(result.stdout)
     report = json.loads(result.stdout)
     scores = {c: round(100 * (report["categories"][c]["score"] or 0)) for c in CATEGORIES}
     failing = {
@@ -234,7 +263,23 @@ def run_lighthouse(binary: Path, url: str, cookie: str) -> dict:
     return {"scores": scores, "failing": failing}
 
 
+def median_run(runs: list[dict]) -> dict:
+    """The median score of each category over the runs, and the audits that failed in any."""
+    scores = {c: round(statistics.median(r["scores"][c] for r in runs)) for c in CATEGORIES}
+    failing = {c: sorted({audit for r in runs for audit in r["failing"][c]}) for c in CATEGORIES}
+    return {"scores": scores, "failing": failing, "all": [r["scores"] for r in runs]}
+
+
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--pages", default=",".join(PAGES), help="comma-separated page names")
+    parser.add_argument("--runs", type=int, default=1, help="runs per page (median kept)")
+    options = parser.parse_args()
+    wanted = [name.strip() for name in options.pages.split(",") if name.strip()]
+    unknown = sorted(set(wanted) - set(PAGES))
+    if unknown:
+        parser.error(f"unknown pages: {', '.join(unknown)} (known: {', '.join(PAGES)})")
+    REPORTS.mkdir(parents=True, exist_ok=True)
     binary = lighthouse_binary()
     bench = Bench(f"sqlite:///{OUT / 'lighthouse.sqlite3'}")
     failures = []
@@ -252,29 +297,19 @@ def main() -> int:
         urls["cart"] = "/shop/cart/"
         urls["checkout"] = "/shop/checkout/"
         session = "; ".join(f"{c.name}={c.value}" for c in buyer.jar)
-        for name in (
-            "home",
-            "listing",
-            "product",
-            "producer",
-            "site",
-            "tour",
-            "map",
-            "search",
-            "cart",
-            "checkout",
-            "order",
-            "tracking",
-            "404",
-        ):
+        for name in [p for p in PAGES if p in wanted]:
             if name == "404":
                 # Lighthouse refuses to audit a page answered with an error status; the 404
                 # page is checked by axe-core in the browser suite.
                 continue
             personal = name in ("cart", "checkout", "order")
-            result = run_lighthouse(binary, base + urls[name], session if personal else "")
-            rows.append((name, result))
-            print(f"  {name}: {result['scores']} {result['failing']}", flush=True)
+            runs = []
+            for run in range(1, options.runs + 1):
+                keep = REPORTS / f"{name}-{run}.json"
+                one = run_lighthouse(binary, base + urls[name], session if personal else "", keep)
+                runs.append(one)
+                print(f"  {name} #{run}: {one['scores']} {one['failing']}", flush=True)
+            rows.append((name, median_run(runs)))
     finally:
         if proxy is not None:
             proxy.stop()

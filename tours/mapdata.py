@@ -94,8 +94,14 @@ def star_choices() -> list[tuple[int, str]]:
 
 
 def tile_settings() -> dict:
+    """Where Leaflet gets its tiles: the site's relay (tours/tilerelay.py), or the tile server
+    itself when MAP_TILE_RELAY is off."""
+    from . import tilerelay
+
     return {
-        "tileUrl": getattr(settings, "MAP_TILE_URL", DEFAULT_TILE_URL),
+        "tileUrl": tilerelay.PATH
+        if tilerelay.enabled()
+        else getattr(settings, "MAP_TILE_URL", DEFAULT_TILE_URL),
         "attribution": getattr(settings, "MAP_ATTRIBUTION", DEFAULT_ATTRIBUTION),
     }
 

@@ -6,6 +6,8 @@ app_name = "tours"
 
 urlpatterns = [
     path("ban-do/", views.map_page, name="map"),
+    # Map tiles through the site (tours/tilerelay.py, MAP_TILE_RELAY).
+    path("ban-do/o/<int:z>/<int:x>/<int:y>.png", views.map_tile, name="map_tile"),
     # Embeds for other sites' iframes (framing allowed only from EMBED_ALLOWED_ORIGINS).
     path("embed/map/", views.embed_map, name="embed_map"),
     path("embed/tour/<int:page_id>/", views.embed_tour, name="embed_tour"),

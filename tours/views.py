@@ -3,7 +3,7 @@ HTTP caching)."""
 
 import json
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_safe
@@ -13,7 +13,7 @@ from cms import opendata as registry
 from cms.cache import tag
 from cms.visibility import public
 
-from . import mapdata, ogc, opendata
+from . import mapdata, ogc, opendata, tilerelay
 from .models import VirtualTourPage
 from .viewer import tour_context
 
@@ -33,6 +33,22 @@ def _map_context(request, embed: bool = False) -> dict:
         "ntm_legend": mapdata.ntm_legend(),
         "map_data": mapdata.map_json(result),
     }
+
+
+@require_safe
+def map_tile(request, z: int, x: int, y: int):
+    """One map tile through the site (tours/tilerelay.py); 204 when the tile server is out of
+    reach, so the map's offline background takes over without an error in the console."""
+    if not tilerelay.enabled() or not tilerelay.valid(z, x, y):
+        raise Http404
+    data = tilerelay.tile(z, x, y)
+    if data is None:
+        response = HttpResponse(status=204)
+        add_never_cache_headers(response)
+        return response
+    response = HttpResponse(data, content_type="image/png")
+    patch_cache_control(response, public=True, max_age=tilerelay.TILE_SECONDS)
+    return response
 
 
 @require_safe

@@ -355,6 +355,15 @@ MAP_ATTRIBUTION = os.environ.get(
     "MAP_ATTRIBUTION",
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
 )
+# Tiles through the site (tours/tilerelay.py): browsers ask /ban-do/o/<z>/<x>/<y>.png, the site
+# fetches MAP_TILE_URL once per tile and keeps it a week in its cache. Visitors then talk to no
+# third party, and an unreachable tile server gives the offline background with no console
+# error. Off: browsers fetch MAP_TILE_URL themselves (its origin is then added to the CSP).
+MAP_TILE_RELAY = env_bool("MAP_TILE_RELAY", True)
+# The User-Agent of the relay's requests (OpenStreetMap's tile policy wants one naming the site).
+MAP_TILE_USER_AGENT = os.environ.get(
+    "MAP_TILE_USER_AGENT", "ocop-hanoi-map/1.0 (+https://nongthonmoihanoi.gov.vn)"
+)
 
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
 LOGGING = {
@@ -527,11 +536,12 @@ def _tile_origin(url: str) -> str:
 EMBED_ALLOWED_ORIGINS = env_list("EMBED_ALLOWED_ORIGINS", "https://nongthonmoihanoi.gov.vn")
 
 # Content-Security-Policy (django-csp 4): the public site runs only its own scripts and styles
-# (no inline script or style; JSON-LD blocks are data, not run), map tiles from MAP_TILE_URL,
-# nothing may frame it. The Wagtail and Django admins use inline scripts and styles of their own,
-# so they are left out of this policy (they still get X-Frame-Options: DENY).
+# (no inline script or style; JSON-LD blocks are data, not run), map tiles from the site's relay
+# (or from MAP_TILE_URL when MAP_TILE_RELAY is off), nothing may frame it. The Wagtail and
+# Django admins use inline scripts and styles of their own, so they are left out of this policy
+# (they still get X-Frame-Options: DENY).
 CSP_IMG_SOURCES = ["'self'", "data:", "blob:"] + [
-    origin for origin in [_tile_origin(MAP_TILE_URL)] if origin
+    origin for origin in [_tile_origin(MAP_TILE_URL)] if origin and not MAP_TILE_RELAY
 ]
 CONTENT_SECURITY_POLICY = {
     "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],

@@ -21,6 +21,10 @@ AXES_ENABLED = False
 # Throttles are off for the suite (many tests repeat requests from one address); the throttling
 # tests set their own rates (tests/shop/test_throttling.py).
 THROTTLE_RATES = {}
+# The map's tile relay never reaches the internet from the suite (a refused local port): the
+# map shows its offline background; tests that want real tiles give the relay their own
+# (tests/browser_tests/test_csp_browser.py).
+MAP_TILE_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not SQLite's shared in-memory database: tests that run threads against the

@@ -1,6 +1,6 @@
 """The strict Content-Security-Policy (issue 20) breaks nothing: the map (Leaflet + clusters,
-tiles from MAP_TILE_URL), a 360° tour (Pannellum, WebGL), the catalogue, a product page with its
-cart script and the search box run in Chromium with no CSP violation reported — neither a
+tiles through the site's relay), a 360° tour (Pannellum, WebGL), the catalogue, a product page
+with its cart script and the search box run in Chromium with no CSP violation reported — neither a
 `securitypolicyviolation` event nor a console message. The policy is the one production sends
 (it is in the base settings; production adds only HSTS and the HTTPS redirect)."""
 
@@ -31,7 +31,11 @@ document.addEventListener('securitypolicyviolation', (e) => {
 """
 
 
-def test_no_csp_violation_on_map_tour_and_shop_pages(tour_page, demo_password):  # noqa: F811
+def test_no_csp_violation_on_map_tour_and_shop_pages(
+    tour_page,  # noqa: F811
+    demo_password,
+    monkeypatch,
+):
     seed_live_demo(demo_password)
     from products.models import ProductIndexPage, ProductPage
     from tours.models import VirtualTourPage
@@ -47,12 +51,12 @@ def test_no_csp_violation_on_map_tour_and_shop_pages(tour_page, demo_password): 
         ),
     )
     page.add_init_script(WATCH)
-    # Real (tiny) tiles: an empty answer would count as a failed tile, and the map would switch
-    # to its offline background (tests/browser_tests/test_map_browser.py covers that).
-    page.route(
-        "**/tile.openstreetmap.org/**",
-        lambda r: r.fulfill(status=200, body=_png(), content_type="image/png"),
-    )
+    # Real (tiny) tiles, from the site's tile relay (tours/tilerelay.py, same process as the
+    # live server): a failed tile would switch the map to its offline background
+    # (tests/browser_tests/test_map_browser.py covers that).
+    from tours import tilerelay
+
+    monkeypatch.setattr(tilerelay, "fetch", lambda url: _png())
 
     response = page.goto("/ban-do/")
     policy = response.headers["content-security-policy"]

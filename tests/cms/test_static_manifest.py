@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.test import override_settings
 
@@ -26,10 +27,8 @@ MANIFEST = "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
 @pytest.fixture(scope="module")
 def collected(tmp_path_factory, django_db_blocker):
     root = tmp_path_factory.mktemp("static-root")
-    storages = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": MANIFEST},
-    }
+    # Every storage of the settings (media, tiles, private files), static files hashed.
+    storages = {**django_settings.STORAGES, "staticfiles": {"BACKEND": MANIFEST}}
     with override_settings(STATIC_ROOT=root, STORAGES=storages, DEBUG=False):
         call_command("collectstatic", interactive=False, verbosity=0)
         manifest = json.loads((root / "staticfiles.json").read_text())["paths"]
@@ -72,10 +71,8 @@ def _assets(client, url) -> list[str]:
 def test_every_asset_of_the_map_pages_is_in_the_manifest(collected, client, settings):
     root, manifest = collected
     settings.PAGE_CACHE_SECONDS = 0
-    storages = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": MANIFEST},
-    }
+    # Every storage of the settings (media, tiles, private files), static files hashed.
+    storages = {**django_settings.STORAGES, "staticfiles": {"BACKEND": MANIFEST}}
     hashed = set(manifest.values())
     site = TourSitePage.objects.live().first()
     producer = ProducerPage.objects.live().filter(commune__isnull=False).first()
@@ -86,13 +83,15 @@ def test_every_asset_of_the_map_pages_is_in_the_manifest(collected, client, sett
         for asset in assets:
             name = asset[len("/static/") :].split("?")[0]
             assert name in hashed and (Path(root) / name).is_file(), (url, asset)
-    # The mini-map's marker pictures come from the page (hashed names), not from a guess.
+    # The mini-map's marker pictures come from the page (hashed names), not from a guess; its
+    # pin has no shadow picture (Leaflet's has no 2× version: the shadow is CSS).
     page = refs[site.url]
-    for original in ("marker-icon.png", "marker-icon-2x.png", "marker-shadow.png"):
+    for original in ("marker-icon.png", "marker-icon-2x.png"):
         hashed_name = manifest[f"vendor/leaflet-1.9.4/images/{original}"]
         assert f"/static/{hashed_name}" in page, original
-    # map.js takes them from those attributes and stops Leaflet's own path detection.
+    assert manifest["vendor/leaflet-1.9.4/images/marker-shadow.png"] not in page
+    # map.js makes its own icon from those attributes (L.icon: no path detection at all).
     map_js = (Path(root) / manifest["js/map.js"]).read_text()
-    assert 'L.Icon.Default.imagePath = ""' in map_js
-    for attribute in ("data-icon-url", "data-icon-retina-url", "data-shadow-url"):
+    assert "L.icon({" in map_js
+    for attribute in ("data-icon-url", "data-icon-retina-url"):
         assert attribute in map_js

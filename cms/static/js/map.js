@@ -261,13 +261,18 @@
     if (isNaN(lat) || isNaN(lon)) return;
     // Leaflet finds its marker pictures from the path of leaflet.css at run time, which fails
     // once the file names carry a hash (ManifestStaticFilesStorage): the template gives their
-    // real URLs ({% static %}), and imagePath "" stops the guess.
+    // real URLs ({% static %}). Its default icon also has a shadow picture with no 2× version
+    // (blurred on a phone's screen): the marker here is the pin alone, in 1× and 2×, and its
+    // shadow is drawn by CSS (.mini-map .leaflet-marker-icon).
+    var pin = null;
     if (el.getAttribute("data-icon-url")) {
-      L.Icon.Default.imagePath = "";
-      L.Icon.Default.mergeOptions({
+      pin = L.icon({
         iconUrl: el.getAttribute("data-icon-url"),
         iconRetinaUrl: el.getAttribute("data-icon-retina-url"),
-        shadowUrl: el.getAttribute("data-shadow-url"),
+        iconSize: [25, 41],
+        iconAnchor: [12, 41],
+        popupAnchor: [1, -34],
+        tooltipAnchor: [16, -28],
       });
     }
     var mini = L.map(el, { scrollWheelZoom: false }).setView([lat, lon], 14);
@@ -276,7 +281,9 @@
     var points = [[lat, lon, el.getAttribute("data-title")]];
     try { points = JSON.parse(el.getAttribute("data-points") || "null") || points; } catch (e) { /* keep one */ }
     points.forEach(function (p) {
-      L.marker([p[0], p[1]], { keyboard: true, title: p[2], alt: p[2] }).addTo(mini);
+      var options = { keyboard: true, title: p[2], alt: p[2] };
+      if (pin) options.icon = pin;
+      L.marker([p[0], p[1]], options).addTo(mini);
     });
     if (points.length > 1) mini.fitBounds(points.map(function (p) { return [p[0], p[1]]; }), { padding: [24, 24], maxZoom: 15 });
   });
