@@ -26,6 +26,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/chon/", cms_views.switch_language, name="switch_language"),
     path("favicon.ico", cms_views.favicon, name="favicon"),
+    path("robots.txt", cms_views.robots_txt, name="robots_txt"),
     path("danh-muc/", cms_views.catalogue, name="catalogue"),
     path("sitemap.xml", datacache.sitemap),  # Wagtail's, built once per data version
     path("open-data/catalog.jsonld", cms_views.opendata_catalog, name="opendata_catalog"),

@@ -1,7 +1,7 @@
 """Site-wide views: the language switch, the favicon and the open-data catalogue."""
 
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.templatetags.static import static
 from django.utils.cache import patch_cache_control
 from django.utils.translation import check_for_language
@@ -42,6 +42,34 @@ def favicon(request):
     """/favicon.ico, which browsers and crawlers ask for whatever the page says: a cacheable
     redirect to the hashed static file."""
     response = HttpResponseRedirect(static("img/favicon.ico"))
+    patch_cache_control(response, public=True, max_age=86400)
+    return response
+
+
+# What crawlers are asked to leave alone: the admin, the buyer's own pages (cart, checkout,
+# orders, account), the language switch, frames for other sites and the map's tile relay.
+ROBOTS_DISALLOW = [
+    "/admin/",
+    "/django-admin/",
+    "/shop/",
+    "/tai-khoan/",
+    "/i18n/",
+    "/embed/",
+    "/ban-do/o/",
+]
+
+
+@require_safe
+def robots_txt(request):
+    """/robots.txt: every public page may be crawled (in both languages), the private parts
+    not, and the sitemap is named with this site's own address."""
+    lines = ["User-agent: *"]
+    for path in ROBOTS_DISALLOW:
+        lines.append(f"Disallow: {path}")
+        if not path.startswith(("/admin/", "/django-admin/")):
+            lines.append(f"Disallow: /en{path}")
+    lines.append(f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}")
+    response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
     patch_cache_control(response, public=True, max_age=86400)
     return response
 

@@ -75,7 +75,7 @@ def _shown_markers(page) -> set[str]:
     return set(
         page.evaluate(
             "Object.keys(window.tourMap.layers).flatMap(id => window.tourMap.layers[id]"
-            ".filter(m => (id === 'ntm' ? m._map : window.tourMap.cluster.hasLayer(m)))"
+            ".filter(m => window.tourMap.cluster.hasLayer(m))"
             ".map(m => m.feature.id))"
         )
     )
@@ -107,8 +107,23 @@ def test_map_layers_legend_table_and_offline_background_on_a_phone(phone, demo_p
     counts = page.evaluate("window.tourMap.counts")
     assert counts["ntm"] >= 5 and counts["sites"] == 26 and counts["producers"] > 0
     assert counts["products"] > 0
-    # Communes are never clustered: one coloured square each.
-    assert page.locator("#tour-map .map-marker-ntm").count() == counts["ntm"]
+    # Every marker is in the one cluster group (no two targets overlap); a group holding
+    # communes shows their statuses as coloured squares.
+    assert page.evaluate("window.tourMap.visible('ntm')") == counts["ntm"]
+    squares = page.locator("#tour-map .marker-cluster .cluster-ntm i")
+    shown = page.locator("#tour-map .map-marker-ntm")
+    assert squares.count() + shown.count() >= 1
+    assert all(
+        cls.startswith("ntm-") for cls in squares.evaluate_all("els => els.map(e => e.className)")
+    )
+    # Zoomed in, a commune is its own numbered square in its status colour.
+    page.evaluate(
+        "() => window.tourMap.cluster.zoomToShowLayer(window.tourMap.layers.ntm[0],"
+        " () => { document.getElementById('tour-map').dataset.ntmShown = '1'; })"
+    )
+    wait_until(page, "document.getElementById('tour-map').dataset.ntmShown === '1'")
+    assert shown.count() >= 1
+    assert "ntm-" in shown.first.get_attribute("class")
     assert page.evaluate("window.tourMap.visible('producers')") == counts["producers"]
     # The table lists exactly what the map shows.
     assert _visible_rows(page) == _shown_markers(page)
@@ -125,15 +140,13 @@ def test_map_layers_legend_table_and_offline_background_on_a_phone(phone, demo_p
     assert "layer=" in page.url and "producers" not in page.url
     ntm_box = page.locator("input[data-layer-toggle][value='ntm']")
     ntm_box.uncheck()
-    wait_until(page, "document.querySelectorAll('#tour-map .map-marker-ntm').length === 0")
+    wait_until(page, "window.tourMap.visible('ntm') === 0")
+    assert page.locator("#tour-map .map-marker-ntm, #tour-map .cluster-ntm").count() == 0
     assert page.locator("[data-legend-layer='ntm']").first.is_hidden()
     assert _visible_rows(page) == _shown_markers(page)
     assert not any(r.startswith(("ntm-", "producer-")) for r in _visible_rows(page))
     ntm_box.check()
-    wait_until(
-        page,
-        f"document.querySelectorAll('#tour-map .map-marker-ntm').length === {counts['ntm']}",
-    )
+    wait_until(page, f"window.tourMap.visible('ntm') === {counts['ntm']}")
     assert page.locator("[data-layer-table='ntm']").is_visible()
     assert _visible_rows(page) == _shown_markers(page)
 

@@ -66,3 +66,20 @@ def test_favicon_and_touch_icons_exist_and_are_linked(client):
     response = client.get("/favicon.ico")
     assert (response.status_code, response["Location"]) == (302, "/static/img/favicon.ico")
     assert "max-age=86400" in response["Cache-Control"]
+
+
+def test_robots_txt_keeps_crawlers_to_the_public_pages(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    assert "public" in response["Cache-Control"]
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "User-agent: *"
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    assert client.get("/sitemap.xml").status_code == 200
+    disallowed = [line.split(": ", 1)[1] for line in lines if line.startswith("Disallow: ")]
+    for private in ("/admin/", "/shop/", "/en/shop/", "/tai-khoan/", "/en/tai-khoan/"):
+        assert private in disallowed
+    for public in ("/", "/san-pham/", "/ban-do/", "/du-lich/", "/en/san-pham/", "/open-data/"):
+        assert not any(public.startswith(path) for path in disallowed), public
+    assert client.get("/shop/cart/").status_code == 200  # what it names exists

@@ -87,10 +87,31 @@
     }
 
     var map = L.map(mapEl, { scrollWheelZoom: false, maxZoom: 19 }).setView([21.03, 105.8], 9);
+    // One cluster group for every layer, so that no two markers overlap (each stays a target of
+    // its own, WCAG 2.2 target size). A group holding communes shows their statuses as coloured
+    // squares beside its count; zoomed in, each commune is its own numbered, coloured square.
+    function clusterIcon(group) {
+      var children = group.getAllChildMarkers();
+      var statuses = {};
+      children.forEach(function (m) {
+        var p = m.feature && m.feature.properties;
+        if (p && p.type === "ntm_result") statuses[p.status] = true;
+      });
+      var n = children.length;
+      var size = n < 10 ? "small" : n < 100 ? "medium" : "large";
+      var squares = Object.keys(statuses).sort().map(function (st) {
+        return '<i class="ntm-' + esc(st) + '"></i>';
+      }).join("");
+      return L.divIcon({
+        html: "<div><span>" + n + "</span></div>" +
+          (squares ? '<b class="cluster-ntm" aria-hidden="true">' + squares + "</b>" : ""),
+        className: "marker-cluster marker-cluster-" + size,
+        iconSize: L.point(40, 40),
+      });
+    }
     var cluster = L.markerClusterGroup
-      ? L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 })
+      ? L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40, iconCreateFunction: clusterIcon })
       : L.featureGroup();
-    var ntmGroup = L.featureGroup(); // communes: never clustered, each keeps its colour
     var byLayer = { ntm: [], sites: [], producers: [], products: [] };
     var byId = {};
     var active = {};
@@ -113,7 +134,7 @@
       byId[f.id] = marker;
     });
 
-    function groupOf(id) { return id === "ntm" ? ntmGroup : cluster; }
+    function groupOf() { return cluster; }
 
     function show(id, on) {
       var group = groupOf(id);
@@ -133,7 +154,6 @@
 
     Object.keys(byLayer).forEach(function (id) { if (active[id]) show(id, true); });
     map.addLayer(cluster);
-    map.addLayer(ntmGroup);
 
     var focus = data.focus && byId[data.focus];
     var all = [];
