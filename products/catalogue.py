@@ -79,9 +79,12 @@ class CatalogueFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         categories = ocop_categories()
+        groups = [c for c in categories if c.parent_id is None]
         self.fields["group"].choices = [("", _("Tất cả"))] + [
-            (c.code, f"{c.code}. {c.display_name}") for c in categories if c.parent_id is None
+            (c.code, f"{c.code}. {c.display_name}") for c in groups
         ]
+        # One tap per group above the results (the filters are folded on a phone).
+        self.group_chips = [(c.code, c.display_name) for c in groups]
         self.fields["category"].choices = [("", _("Tất cả"))] + [
             (c.code, f"{c.code} {c.display_name}") for c in categories if c.parent_id is not None
         ]
@@ -100,6 +103,11 @@ class CatalogueResult:
     products: object  # queryset
     errors: dict = field(default_factory=dict)
     active_filters: dict = field(default_factory=dict)
+
+    @property
+    def filter_count(self) -> int:
+        """How many filters narrow the list (the sort order is not one)."""
+        return sum(1 for name in self.active_filters if name != "sort")
 
 
 def card_images_prefetch() -> Prefetch:

@@ -104,9 +104,9 @@
 
   document.querySelectorAll("form[data-suggest-url]").forEach(init);
 
-  /* The search page's filters are a folded panel on a phone; open on a wide screen. */
-  var filters = document.querySelector("[data-search-filters]");
-  if (filters && window.matchMedia && window.matchMedia("(min-width: 48rem)").matches) {
-    filters.open = true;
+  /* The search page's and the catalogue's filters are a folded panel on a phone; open on a
+     wide screen. */
+  if (window.matchMedia && window.matchMedia("(min-width: 48rem)").matches) {
+    document.querySelectorAll("[data-search-filters]").forEach(function (panel) { panel.open = true; });
   }
 })();
