@@ -203,6 +203,25 @@ def tag_versions(tags, create: bool = False) -> dict[str, str]:
     return _versions(tags, create=create)
 
 
+def site_version(request) -> str | None:
+    """The "site" tag's version for this request (read once, kept on the request), or None
+    without a shared cache. What is kept under it — the request's `Site` and the restricted
+    sections (cms/visibility.py), the header and footer (cms/chrome.py) — is stale as soon as
+    anything site-wide changes (cms/signals.py)."""
+    if not shared():
+        return None
+    if request is not None and hasattr(request, "_site_tag_version"):
+        return request._site_tag_version
+    try:
+        version = tag_versions(["site"], create=True).get("site")
+    except Exception:  # noqa: BLE001 - a cache outage means resolving from the database
+        logger.exception("Could not read the site tag version")
+        version = None
+    if request is not None:
+        request._site_tag_version = version
+    return version
+
+
 def page_key(request) -> str:
     """Host, language, path and the query string in a canonical order."""
     query = "&".join(sorted(request.META.get("QUERY_STRING", "").split("&")))

@@ -13,8 +13,6 @@ Without one (production on the per-process locmem cache), each request resolves 
 itself, once (one query for the three of them) and renders the footer.
 """
 
-import logging
-
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
@@ -22,8 +20,6 @@ from django.urls import get_script_prefix
 from wagtail.models import Page
 
 from . import cache
-
-logger = logging.getLogger(__name__)
 
 # The section pages the header links to (`{% pageurl_by_type %}`): one query finds all of them.
 SECTION_TYPES = ("products.ProductIndexPage", "products.ProducerIndexPage", "tours.TourIndexPage")
@@ -41,22 +37,6 @@ def _site_id(request) -> int | str:
 
     site = site_for(request)
     return site.pk if site else "-"
-
-
-def _site_version(request) -> str | None:
-    """The "site" tag's version for this request (read once), or None without a shared cache."""
-    if not cache.shared():
-        return None
-    if request is not None and hasattr(request, "_chrome_site_version"):
-        return request._chrome_site_version
-    try:
-        version = cache.tag_versions(["site"], create=True).get("site")
-    except Exception:  # noqa: BLE001 - a cache outage means resolving from the database
-        logger.exception("Could not read the site tag version")
-        version = None
-    if request is not None:
-        request._chrome_site_version = version
-    return version
 
 
 def resolve_section_urls(request) -> dict[str, str]:
@@ -86,7 +66,7 @@ def section_urls(request) -> dict[str, str]:
     """The header's section links for this request's site (memoised on the request)."""
     if request is not None and hasattr(request, "_chrome_urls"):
         return request._chrome_urls
-    version = _site_version(request)
+    version = cache.site_version(request)
     urls = None
     # The URLs depend on the script prefix (/en/ pages link under /en/, cms/language.py).
     key = f"{URLS_PREFIX}{_site_id(request)}:{get_script_prefix()}:{version}"
@@ -103,7 +83,7 @@ def section_urls(request) -> dict[str, str]:
 
 def footer(request, language: str, render) -> str:
     """The footer's HTML: from the cache when the "site" version is unchanged, else `render()`."""
-    version = _site_version(request)
+    version = cache.site_version(request)
     if version is None:
         return render()
     key = f"{FOOTER_PREFIX}{_site_id(request)}:{language}:{get_script_prefix()}:{version}"

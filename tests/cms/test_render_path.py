@@ -392,3 +392,48 @@ def test_listing_total_is_kept_until_a_products_purge(
         ProductPage.objects.get(slug="banh-dem-0").save_revision().publish()  # purges
     after = client.get(url, {"group": "I"}).context["page_obj"].paginator.count
     assert after == before + 2
+
+
+# --- the request's site and the restricted sections, kept under the "site" version -------------
+
+
+def test_site_and_restrictions_come_from_the_cache_until_a_site_purge(
+    client, render_path, django_capture_on_commit_callbacks
+):
+    """The site lookup and the restriction queries are skipped once a request has kept them;
+    a view restriction saved (which purges "site") is seen by the very next request."""
+    from wagtail.models import PageViewRestriction
+
+    product = ProductPage.objects.live().order_by("pk").first()
+    listing = ProductIndexPage.objects.get().url
+    client.get(product.url)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(product.url).status_code == 200
+    tables = " ".join(q["sql"] for q in ctx.captured_queries)
+    assert "wagtailcore_site" not in tables and "wagtailcore_pageviewrestriction" not in tables
+    assert product.url in client.get(listing, {"sort": "name"}).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(
+            page=product, restriction_type=PageViewRestriction.PASSWORD, password="mat-khau-rieng"
+        )
+    answer = client.get(product.url)
+    assert 'name="password"' in answer.content.decode()  # Wagtail's password form
+    assert product.url not in client.get(listing, {"sort": "name"}).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.filter(page=product).delete()
+    assert product.title in client.get(product.url).content.decode()
+
+
+def test_a_site_saved_is_seen_by_the_next_request(
+    client, render_path, django_capture_on_commit_callbacks
+):
+    from wagtail.models import Site
+
+    client.get("/")
+    site = Site.objects.get(is_default_site=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        site.site_name = "Chợ OCOP Hà Nội (mới)"
+        site.save()
+    assert client.get("/").wsgi_request._wagtail_site.site_name == "Chợ OCOP Hà Nội (mới)"
