@@ -5,14 +5,18 @@ from cms.visibility import public
 
 
 def featured_products(request, site) -> dict:
+    from .cards import card_rows
     from .catalogue import product_cards
     from .models import ProductPage
 
     live = public(ProductPage, site)
-    # Evaluated once (with the cards' annotations): each query walks the whole catalogue.
-    featured = list(product_cards(live.filter(featured=True).order_by("-ocop_stars", "title"))[:8])
+    # Evaluated once, as card rows (products/cards.py: no model instance unless a card is
+    # not cached yet).
+    featured = card_rows(
+        product_cards(live.filter(featured=True).order_by("-ocop_stars", "title"))[:8]
+    )
     if not featured:
-        featured = list(product_cards(live.order_by("-ocop_stars", "-first_published_at"))[:8])
+        featured = card_rows(product_cards(live.order_by("-ocop_stars", "-first_published_at"))[:8])
     return {"featured_products": featured}
 
 

@@ -437,3 +437,46 @@ def test_a_site_saved_is_seen_by_the_next_request(
         site.site_name = "Chợ OCOP Hà Nội (mới)"
         site.save()
     assert client.get("/").wsgi_request._wagtail_site.site_name == "Chợ OCOP Hà Nội (mới)"
+
+
+# --- card keys from rows ----------------------------------------------------------------------
+
+
+def test_card_keys_from_rows_are_the_instances_keys():
+    """A card is found under the same key whether the page built it from the listing's rows
+    or from the product (the search page's hits): one cache entry per card content."""
+    from django.utils import translation
+
+    from products import cards
+    from products.catalogue import product_cards
+
+    queryset = product_cards(ProductPage.objects.live().order_by("pk"))
+    rows = cards.card_rows(queryset)
+    instances = list(queryset)
+    assert [r["pk"] for r in rows] == [p.pk for p in instances] and len(rows) > 40
+    assert any(r["image"] for r in rows) and any(r["origin_commune_id"] for r in rows)
+    for language in ("vi", "en"):
+        with translation.override(language):
+            from_rows = [cards._row_key(r, language, 2) for r in rows]
+            assert from_rows == [cards.card_key(p, language, 2) for p in instances]
+    assert len(set(from_rows)) == len(rows)
+
+
+def test_cached_cards_load_no_product_and_missing_ones_are_rendered(client, render_path):
+    """With every card cached, the listing reads rows only (no product, producer or picture
+    object: none of their other columns is selected); missing cards are rendered the same."""
+    url = ProductIndexPage.objects.get().url
+    first = client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get(url).content.decode()
+    assert again == first
+    selected = " ".join(q["sql"] for q in ctx.captured_queries)
+    assert '"products_productpage"."summary"' not in selected
+    assert '"wagtailimages_image"."title"' not in selected
+
+    product = ProductPage.objects.live().order_by("-first_published_at", "-pk").first()
+    cache.clear()  # as after a deploy: no card cached
+    with CaptureQueriesContext(connection) as ctx:
+        rebuilt = client.get(url).content.decode()
+    assert rebuilt == first and product.title in rebuilt
+    assert '"products_productpage"."summary"' in " ".join(q["sql"] for q in ctx.captured_queries)
