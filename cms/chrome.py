@@ -17,6 +17,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.urls import get_script_prefix
+from django.utils.translation import get_language
 from wagtail.models import Page
 
 from . import cache
@@ -71,7 +72,12 @@ def section_urls(request) -> dict[str, str]:
     # The URLs depend on the script prefix (/en/ pages link under /en/, cms/language.py).
     key = f"{URLS_PREFIX}{_site_id(request)}:{get_script_prefix()}:{version}"
     if version is not None:
-        urls = _store().get(key)
+        # The footer of this language comes in the same read (one round trip for the chrome).
+        footer_key = _footer_key(request, get_language() or "", version)
+        found = _store().get_many([key, footer_key])
+        urls = found.get(key)
+        if request is not None and footer_key in found:
+            request._chrome_footer = (footer_key, found[footer_key])
     if urls is None:
         urls = resolve_section_urls(request)
         if version is not None:
@@ -81,13 +87,18 @@ def section_urls(request) -> dict[str, str]:
     return urls
 
 
+def _footer_key(request, language: str, version: str) -> str:
+    return f"{FOOTER_PREFIX}{_site_id(request)}:{language}:{get_script_prefix()}:{version}"
+
+
 def footer(request, language: str, render) -> str:
     """The footer's HTML: from the cache when the "site" version is unchanged, else `render()`."""
     version = cache.site_version(request)
     if version is None:
         return render()
-    key = f"{FOOTER_PREFIX}{_site_id(request)}:{language}:{get_script_prefix()}:{version}"
-    html = _store().get(key)
+    key = _footer_key(request, language, version)
+    kept = getattr(request, "_chrome_footer", None) if request is not None else None
+    html = kept[1] if kept and kept[0] == key else _store().get(key)
     if html is None:
         html = render()
         _store().set(key, html, timeout=TIMEOUT)

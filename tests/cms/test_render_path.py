@@ -480,3 +480,58 @@ def test_cached_cards_load_no_product_and_missing_ones_are_rendered(client, rend
         rebuilt = client.get(url).content.decode()
     assert rebuilt == first and product.title in rebuilt
     assert '"products_productpage"."summary"' in " ".join(q["sql"] for q in ctx.captured_queries)
+
+
+def test_delivery_estimate_follows_the_province_asked_for_from_the_cache(client, render_path):
+    """The province list and the estimate come in one cache read; another province (or a bad
+    code, which means the default one) is still estimated for that province."""
+    import re as regex
+
+    product = ProductPage.objects.get(slug="tra-sen-hien-xiem-uop-sen-bach-diep")
+
+    def shown(params=None):
+        html = client.get(product.url, params or {}).content.decode()
+        selected = regex.search(r'<option value="(\d+)" selected>([^<]+)<', html)
+        status = regex.search(r"data-estimate-text>([^<]+)<", html)
+        return selected.groups(), status.group(1)
+
+    for _ in range(2):  # rendered, then from the cache
+        (code, name), text = shown()
+        assert code == "01" and name in text
+        (code, name), text = shown({"giao_den": "79"})
+        assert code == "79" and name in text and "Hà Nội" not in text
+        (code, _name), _text = shown({"giao_den": "khong-co"})
+        assert code == "01"
+
+
+# --- the home page's selections, kept under their tags ------------------------------------------
+
+
+def test_home_selections_are_kept_until_their_tags_are_purged(
+    client, render_path, django_capture_on_commit_callbacks
+):
+    """Which products and tourism sites the home page shows is kept under "products" and
+    "tours": the catalogue is not sorted again on every render, and a publish that changes the
+    selection shows at once."""
+    from tours.models import TourSitePage
+
+    client.get("/")
+    with CaptureQueriesContext(connection) as ctx:
+        before = client.get("/").content.decode()
+    sql = " ".join(q["sql"] for q in ctx.captured_queries)
+    assert '"products_productpage"."featured"' not in sql  # no "featured, by stars" walk
+    assert 'ORDER BY "wagtailcore_page"."title"' not in sql  # no "sites by title" walk
+
+    product = ProductPage.objects.live().filter(featured=False).order_by("pk").first()
+    assert product.title not in before
+    with django_capture_on_commit_callbacks(execute=True):
+        product.featured, product.ocop_stars = True, 5
+        product.title = "An Phú – ô mai mơ gừng"  # first among the 5-star featured
+        product.save_revision().publish()
+    site = TourSitePage.objects.live().order_by("title").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        site.title = f"{site.title} – mở cửa trở lại"
+        site.save_revision().publish()
+    html = client.get("/").content.decode()
+    assert "An Phú – ô mai mơ gừng" in html
+    assert f"{site.title}</a>" in html
