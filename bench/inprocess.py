@@ -38,6 +38,11 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--wsgi", action="store_true", help="call the WSGI application (as gunicorn does)"
     )
+    parser.add_argument(
+        "--code-root",
+        default="",
+        help="with --gunicorn: serve the code of this checkout (e.g. an older commit exported)",
+    )
     parser.add_argument("--dump", default="", help="write the profile to this file")
     parser.add_argument("--only", default="", help="page names, comma-separated")
     args = parser.parse_args(argv)
@@ -70,6 +75,10 @@ def main(argv=None) -> int:
         if args.only:
             names = [n for n in names if n in args.only.split(",")]
         if args.gunicorn:
+            if args.code_root:
+                from bench import harness
+
+                harness.ROOT = Path(args.code_root).resolve()  # gunicorn's working directory
             return _served(bench, paths, names, args.rounds * 5)
         for name in names:
             path = paths[name][0]
