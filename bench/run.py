@@ -11,6 +11,8 @@ Options (or the environment variables in brackets):
                        static); unmapped pages use the same path as here
   --compare-pid PID    that site's server process (master), to report its CPU per request
   --database-url URL   [BENCH_DATABASE_URL]; BENCH_REDIS=0 runs without the shared cache
+  --skip-setup         use the database as it is (no migrate, seed or collectstatic): a second
+                       run at 10,000 products without seeding again
 
 Examples: `make bench`, `.venv/bin/python bench/run.py --only pages --extra-products 10000`,
 `.venv/bin/python bench/run.py --only pages --compare-url http://127.0.0.1:8001
@@ -46,6 +48,7 @@ def parse_args(argv=None):
     parser.add_argument("--compare-map", default="")
     parser.add_argument("--compare-pid", type=int, default=None)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
+    parser.add_argument("--skip-setup", action="store_true")
     args = parser.parse_args(argv)
     args.compare_paths = dict(
         item.split("=", 1) for item in args.compare_map.split(",") if "=" in item
@@ -68,7 +71,8 @@ def main(argv=None) -> int:
     bench.options = vars(args) | {"extra_products": extra}
     failures = 0
     try:
-        bench.prepare(extra)
+        if not args.skip_setup:
+            bench.prepare(extra)
         bench.base_url = bench.start_server()
         cache = "Redis (page cache on)" if bench.redis else "per-process (page cache off)"
         print(f"server: {bench.base_url} (gunicorn, 2 workers, DEBUG off, whitenoise, {cache})")

@@ -203,6 +203,62 @@ def tag_versions(tags, create: bool = False) -> dict[str, str]:
     return _versions(tags, create=create)
 
 
+def site_version(request) -> str | None:
+    """The "site" tag's version for this request (read once, kept on the request), or None
+    without a shared cache. What is kept under it — the request's `Site` and the restricted
+    sections (cms/visibility.py), the header and footer (cms/chrome.py) — is stale as soon as
+    anything site-wide changes (cms/signals.py)."""
+    if not shared():
+        return None
+    if request is not None and hasattr(request, "_site_tag_version"):
+        return request._site_tag_version
+    try:
+        version = tag_versions(["site"], create=True).get("site")
+    except Exception:  # noqa: BLE001 - a cache outage means resolving from the database
+        logger.exception("Could not read the site tag version")
+        version = None
+    if request is not None:
+        request._site_tag_version = version
+    return version
+
+
+KEPT_PREFIX = "pc:kept:"
+KEPT_SECONDS = 600  # a safety net: the tag versions are what make a kept value stale
+
+
+def kept_key(name: str, tags) -> str | None:
+    """The key of a value kept until one of `tags` (or "site": restrictions, moves) is purged —
+    a home section's page ids, say — or None without a cache every process shares."""
+    if not shared():
+        return None
+    try:
+        versions = tag_versions(sorted({*tags, "site"}), create=True)
+    except Exception:  # noqa: BLE001 - a cache outage means computing it
+        logger.exception("Could not read tag versions for %s", name)
+        return None
+    raw = repr((name, sorted(versions.items()))).encode("utf-8", "surrogateescape")
+    return KEPT_PREFIX + hashlib.sha1(raw).hexdigest()
+
+
+def kept_get(key: str | None):
+    if key is None:
+        return None
+    try:
+        return _cache().get(key)
+    except Exception:  # noqa: BLE001
+        logger.exception("Could not read a kept value")
+        return None
+
+
+def kept_set(key: str | None, value, timeout: int = KEPT_SECONDS) -> None:
+    if key is None:
+        return
+    try:
+        _cache().set(key, value, timeout=timeout)
+    except Exception:  # noqa: BLE001
+        logger.exception("Could not keep a value")
+
+
 def page_key(request) -> str:
     """Host, language, path and the query string in a canonical order."""
     query = "&".join(sorted(request.META.get("QUERY_STRING", "").split("&")))

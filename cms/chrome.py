@@ -13,17 +13,14 @@ Without one (production on the per-process locmem cache), each request resolves 
 itself, once (one query for the three of them) and renders the footer.
 """
 
-import logging
-
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.urls import get_script_prefix
+from django.utils.translation import get_language
 from wagtail.models import Page
 
 from . import cache
-
-logger = logging.getLogger(__name__)
 
 # The section pages the header links to (`{% pageurl_by_type %}`): one query finds all of them.
 SECTION_TYPES = ("products.ProductIndexPage", "products.ProducerIndexPage", "tours.TourIndexPage")
@@ -41,22 +38,6 @@ def _site_id(request) -> int | str:
 
     site = site_for(request)
     return site.pk if site else "-"
-
-
-def _site_version(request) -> str | None:
-    """The "site" tag's version for this request (read once), or None without a shared cache."""
-    if not cache.shared():
-        return None
-    if request is not None and hasattr(request, "_chrome_site_version"):
-        return request._chrome_site_version
-    try:
-        version = cache.tag_versions(["site"], create=True).get("site")
-    except Exception:  # noqa: BLE001 - a cache outage means resolving from the database
-        logger.exception("Could not read the site tag version")
-        version = None
-    if request is not None:
-        request._chrome_site_version = version
-    return version
 
 
 def resolve_section_urls(request) -> dict[str, str]:
@@ -86,12 +67,17 @@ def section_urls(request) -> dict[str, str]:
     """The header's section links for this request's site (memoised on the request)."""
     if request is not None and hasattr(request, "_chrome_urls"):
         return request._chrome_urls
-    version = _site_version(request)
+    version = cache.site_version(request)
     urls = None
     # The URLs depend on the script prefix (/en/ pages link under /en/, cms/language.py).
     key = f"{URLS_PREFIX}{_site_id(request)}:{get_script_prefix()}:{version}"
     if version is not None:
-        urls = _store().get(key)
+        # The footer of this language comes in the same read (one round trip for the chrome).
+        footer_key = _footer_key(request, get_language() or "", version)
+        found = _store().get_many([key, footer_key])
+        urls = found.get(key)
+        if request is not None and footer_key in found:
+            request._chrome_footer = (footer_key, found[footer_key])
     if urls is None:
         urls = resolve_section_urls(request)
         if version is not None:
@@ -101,13 +87,18 @@ def section_urls(request) -> dict[str, str]:
     return urls
 
 
+def _footer_key(request, language: str, version: str) -> str:
+    return f"{FOOTER_PREFIX}{_site_id(request)}:{language}:{get_script_prefix()}:{version}"
+
+
 def footer(request, language: str, render) -> str:
     """The footer's HTML: from the cache when the "site" version is unchanged, else `render()`."""
-    version = _site_version(request)
+    version = cache.site_version(request)
     if version is None:
         return render()
-    key = f"{FOOTER_PREFIX}{_site_id(request)}:{language}:{get_script_prefix()}:{version}"
-    html = _store().get(key)
+    key = _footer_key(request, language, version)
+    kept = getattr(request, "_chrome_footer", None) if request is not None else None
+    html = kept[1] if kept and kept[0] == key else _store().get(key)
     if html is None:
         html = render()
         _store().set(key, html, timeout=TIMEOUT)

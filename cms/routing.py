@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from wagtail import views as wagtail_views
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Page, PageViewRestriction
 
 _SEEN: OrderedDict[str, tuple[int, int]] = OrderedDict()  # url_path → (page id, content type)
 _SEEN_MAX = 20_000
@@ -78,9 +78,11 @@ def find_page(root: Page, path_components: list[str]):
 
 def route_for_request(request, path: str):
     """What Wagtail's `Page.route_for_request` returns (a RouteResult or None), faster."""
+    from .visibility import site_for
+
     if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
         return Page.route_for_request(request, path)  # translations: Wagtail's own walk
-    site = Site.find_for_request(request)
+    site = site_for(request)  # from the shared cache when there is one
     if site is None:
         return None
     root = site.root_page
@@ -106,10 +108,18 @@ def serve(request, path):
     return wagtail_views.serve(request, path)
 
 
-def view_restrictions(page: Page):
+def view_restrictions(page: Page, request=None):
     """The view restrictions on a page or its ancestors (an alias's: its source's) in one query,
-    as an evaluated queryset — what Wagtail's `get_view_restrictions()` returns in two."""
+    as an evaluated queryset — what Wagtail's `get_view_restrictions()` returns in two. None
+    at all when the request's site knows there is no restriction anywhere (its restricted
+    sections, cms/visibility.py, read from the shared cache: no query)."""
     from django.db.models import Q
+
+    site = getattr(request, "_wagtail_site", None) if request is not None else None
+    if site is not None and getattr(site, "_restricted_paths", None) == []:
+        restrictions = PageViewRestriction.objects.none()
+        len(restrictions)
+        return restrictions
 
     step = page.steplen
     paths = [page.path[:i] for i in range(step, len(page.path) + 1, step)]

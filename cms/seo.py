@@ -104,7 +104,8 @@ def og_image(request, page=None) -> tuple[str, int, int]:
         from .templatetags.cms_images import parsed_filter
 
         try:
-            rendition = image.get_rendition(parsed_filter(OG_SPEC))
+            # get_renditions(): no cache write for a rendition prefetched with the page.
+            rendition = next(iter(image.get_renditions(parsed_filter(OG_SPEC)).values()))
         except Exception:  # noqa: BLE001 - a missing source file must not break the page
             rendition = None
         if rendition is not None:

@@ -16,7 +16,7 @@ def tag_served_page(page, request, serve_args, serve_kwargs):
     and what the page class says it shows (`page_cache_tags()`, e.g. "products")."""
     # One query for the page's and its ancestors' restrictions, kept on the page: Wagtail's own
     # check (an on_serve_page hook, after this one) asks again.
-    restrictions = view_restrictions(page)
+    restrictions = view_restrictions(page, request)
     page.get_view_restrictions = lambda: restrictions
     if restrictions:
         return  # a password- or login-protected page is never shared

@@ -115,7 +115,7 @@ def card_images_prefetch() -> Prefetch:
     specs are fetched by products.cards only for cards not already cached."""
     return Prefetch(
         "images",
-        queryset=ProductImage.objects.order_by("sort_order").select_related("image"),
+        queryset=ProductImage.objects.order_by("sort_order", "pk").select_related("image"),
     )
 
 

@@ -17,11 +17,6 @@ from .base import (
 
 DEBUG = env_bool("DEBUG", False)
 
-# Persistent database connections: a sync gunicorn worker keeps one and checks it before reuse,
-# instead of opening a PostgreSQL connection (a server process) for every request.
-DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "60"))  # noqa: F405
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
-
 # Logs as JSON lines unless LOG_FORMAT=text (cms/logsafe.py masks personal data in both).
 if os.environ.get("LOG_FORMAT") is None:
     LOG_FORMAT = "json"
@@ -90,5 +85,11 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache") and not env_bool(  # noq
     PAGE_CACHE_SECONDS = 0
     CACHE_SHARED = False
 
-# `seed_demo` refuses to run here unless told --allow-production (cms/management/commands).
+# Database connections outlive the request (DB_CONN_MAX_AGE seconds; 0 = one per request):
+# opening one costs a page more CPU than its queries (SQLite reads the schema again, PostgreSQL
+# authenticates). Django checks a kept connection before reusing it.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "60"))  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+
+# `seed_demo` refuses to run here unless told --allow-production (demo/management/commands).
 DEMO_ALLOWED = False

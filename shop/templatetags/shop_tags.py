@@ -32,19 +32,28 @@ def delivery_estimate(context, variants):
     # address register's, the estimate only says what the fee table gives from the producer's
     # pickup province; the exact quote is made in the cart and at checkout.
     seconds = settings.SHOP_QUOTE_CACHE_SECONDS
-    choices = cache.get("shop:provinces") if seconds > 0 else None
+    variant = next((v for v in variants if getattr(v, "available", 0) > 0), None)
+    producer_id = variant.page.producer_id if variant is not None else None
+
+    def estimate_key(code):
+        return f"shop:estimate:{producer_id}:{variant.weight_grams}:{code}"
+
+    # One cache read for the province list and the likely estimate (the asked-for province,
+    # or the default one).
+    guess = estimate_key(wanted or settings.SHOP_DEFAULT_PROVINCE) if producer_id else None
+    found = cache.get_many([k for k in ("shop:provinces", guess) if k]) if seconds > 0 else {}
+    choices = found.get("shop:provinces")
     if choices is None:
         choices = province_choices()
         if seconds > 0:
             cache.set("shop:provinces", choices, seconds)
     names = dict(choices)
     code = wanted if wanted in names else settings.SHOP_DEFAULT_PROVINCE
-    variant = next((v for v in variants if getattr(v, "available", 0) > 0), None)
     estimate = None
-    if variant is not None and variant.page.producer_id:
-        producer_id = variant.page.producer_id
-        key = f"shop:estimate:{producer_id}:{variant.weight_grams}:{code}"
-        estimate = cache.get(key) if seconds > 0 else None
+    if producer_id:
+        key = estimate_key(code)
+        if seconds > 0:
+            estimate = found.get(key) if key == guess else cache.get(key)
         if estimate is None:
             estimate = estimate_for(producer_id, variant.weight_grams, (code, names[code]))
             if seconds > 0:

@@ -392,3 +392,146 @@ def test_listing_total_is_kept_until_a_products_purge(
         ProductPage.objects.get(slug="banh-dem-0").save_revision().publish()  # purges
     after = client.get(url, {"group": "I"}).context["page_obj"].paginator.count
     assert after == before + 2
+
+
+# --- the request's site and the restricted sections, kept under the "site" version -------------
+
+
+def test_site_and_restrictions_come_from_the_cache_until_a_site_purge(
+    client, render_path, django_capture_on_commit_callbacks
+):
+    """The site lookup and the restriction queries are skipped once a request has kept them;
+    a view restriction saved (which purges "site") is seen by the very next request."""
+    from wagtail.models import PageViewRestriction
+
+    product = ProductPage.objects.live().order_by("pk").first()
+    listing = ProductIndexPage.objects.get().url
+    client.get(product.url)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(product.url).status_code == 200
+    tables = " ".join(q["sql"] for q in ctx.captured_queries)
+    assert "wagtailcore_site" not in tables and "wagtailcore_pageviewrestriction" not in tables
+    assert product.url in client.get(listing, {"sort": "name"}).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(
+            page=product, restriction_type=PageViewRestriction.PASSWORD, password="mat-khau-rieng"
+        )
+    answer = client.get(product.url)
+    assert 'name="password"' in answer.content.decode()  # Wagtail's password form
+    assert product.url not in client.get(listing, {"sort": "name"}).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.filter(page=product).delete()
+    assert product.title in client.get(product.url).content.decode()
+
+
+def test_a_site_saved_is_seen_by_the_next_request(
+    client, render_path, django_capture_on_commit_callbacks
+):
+    from wagtail.models import Site
+
+    client.get("/")
+    site = Site.objects.get(is_default_site=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        site.site_name = "Chợ OCOP Hà Nội (mới)"
+        site.save()
+    assert client.get("/").wsgi_request._wagtail_site.site_name == "Chợ OCOP Hà Nội (mới)"
+
+
+# --- card keys from rows ----------------------------------------------------------------------
+
+
+def test_card_keys_from_rows_are_the_instances_keys():
+    """A card is found under the same key whether the page built it from the listing's rows
+    or from the product (the search page's hits): one cache entry per card content."""
+    from django.utils import translation
+
+    from products import cards
+    from products.catalogue import product_cards
+
+    queryset = product_cards(ProductPage.objects.live().order_by("pk"))
+    rows = cards.card_rows(queryset)
+    instances = list(queryset)
+    assert [r["pk"] for r in rows] == [p.pk for p in instances] and len(rows) > 40
+    assert any(r["image"] for r in rows) and any(r["origin_commune_id"] for r in rows)
+    for language in ("vi", "en"):
+        with translation.override(language):
+            from_rows = [cards._row_key(r, language, 2) for r in rows]
+            assert from_rows == [cards.card_key(p, language, 2) for p in instances]
+    assert len(set(from_rows)) == len(rows)
+
+
+def test_cached_cards_load_no_product_and_missing_ones_are_rendered(client, render_path):
+    """With every card cached, the listing reads rows only (no product, producer or picture
+    object: none of their other columns is selected); missing cards are rendered the same."""
+    url = ProductIndexPage.objects.get().url
+    first = client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get(url).content.decode()
+    assert again == first
+    selected = " ".join(q["sql"] for q in ctx.captured_queries)
+    assert '"products_productpage"."summary"' not in selected
+    assert '"wagtailimages_image"."title"' not in selected
+
+    product = ProductPage.objects.live().order_by("-first_published_at", "-pk").first()
+    cache.clear()  # as after a deploy: no card cached
+    with CaptureQueriesContext(connection) as ctx:
+        rebuilt = client.get(url).content.decode()
+    assert rebuilt == first and product.title in rebuilt
+    assert '"products_productpage"."summary"' in " ".join(q["sql"] for q in ctx.captured_queries)
+
+
+def test_delivery_estimate_follows_the_province_asked_for_from_the_cache(client, render_path):
+    """The province list and the estimate come in one cache read; another province (or a bad
+    code, which means the default one) is still estimated for that province."""
+    import re as regex
+
+    product = ProductPage.objects.get(slug="tra-sen-hien-xiem-uop-sen-bach-diep")
+
+    def shown(params=None):
+        html = client.get(product.url, params or {}).content.decode()
+        selected = regex.search(r'<option value="(\d+)" selected>([^<]+)<', html)
+        status = regex.search(r"data-estimate-text>([^<]+)<", html)
+        return selected.groups(), status.group(1)
+
+    for _ in range(2):  # rendered, then from the cache
+        (code, name), text = shown()
+        assert code == "01" and name in text
+        (code, name), text = shown({"giao_den": "79"})
+        assert code == "79" and name in text and "Hà Nội" not in text
+        (code, _name), _text = shown({"giao_den": "khong-co"})
+        assert code == "01"
+
+
+# --- the home page's selections, kept under their tags ------------------------------------------
+
+
+def test_home_selections_are_kept_until_their_tags_are_purged(
+    client, render_path, django_capture_on_commit_callbacks
+):
+    """Which products and tourism sites the home page shows is kept under "products" and
+    "tours": the catalogue is not sorted again on every render, and a publish that changes the
+    selection shows at once."""
+    from tours.models import TourSitePage
+
+    client.get("/")
+    with CaptureQueriesContext(connection) as ctx:
+        before = client.get("/").content.decode()
+    sql = " ".join(q["sql"] for q in ctx.captured_queries)
+    assert '"products_productpage"."featured"' not in sql  # no "featured, by stars" walk
+    assert 'ORDER BY "wagtailcore_page"."title"' not in sql  # no "sites by title" walk
+
+    product = ProductPage.objects.live().filter(featured=False).order_by("pk").first()
+    assert product.title not in before
+    with django_capture_on_commit_callbacks(execute=True):
+        product.featured, product.ocop_stars = True, 5
+        product.title = "An Phú – ô mai mơ gừng"  # first among the 5-star featured
+        product.save_revision().publish()
+    site = TourSitePage.objects.live().order_by("title").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        site.title = f"{site.title} – mở cửa trở lại"
+        site.save_revision().publish()
+    html = client.get("/").content.decode()
+    assert "An Phú – ô mai mơ gừng" in html
+    assert f"{site.title}</a>" in html

@@ -19,7 +19,8 @@ def _import_settings(module: str, **env) -> subprocess.CompletedProcess:
         f"import django, os; os.environ['DJANGO_SETTINGS_MODULE']={module!r}; "
         "from django.conf import settings; django.setup(); "
         "print(settings.DATABASES['default']['ENGINE'], settings.DEBUG, "
-        "settings.CACHES['default']['BACKEND'], settings.EMAIL_BACKEND)"
+        "settings.CACHES['default']['BACKEND'], settings.EMAIL_BACKEND, "
+        "settings.DATABASES['default']['CONN_MAX_AGE'])"
     )
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True
@@ -66,10 +67,11 @@ def test_production_starts_with_real_key_and_database_url():
         EMAIL_BACKEND="smtp",
     )
     assert result.returncode == 0, result.stderr
-    engine, debug, cache, email = result.stdout.split()
+    engine, debug, cache, email, conn_max_age = result.stdout.split()
     assert engine == "django.db.backends.postgresql"
+    assert conn_max_age == "60"  # connections kept between requests
     assert debug == "False"
-    assert cache == "django.core.cache.backends.redis.RedisCache"
+    assert cache == "cms.rediscache.RedisCache"
     assert email == "django.core.mail.backends.smtp.EmailBackend"
 
 
@@ -83,7 +85,7 @@ def test_production_refuses_backends_that_write_messages_to_logs_or_files():
         assert "ALLOW_CONSOLE_EMAIL" in refused.stderr
     allowed = _import_settings("cms.settings.production", **base, ALLOW_CONSOLE_EMAIL="1")
     assert allowed.returncode == 0, allowed.stderr
-    assert allowed.stdout.split()[-1] == "django.core.mail.backends.console.EmailBackend"
+    assert allowed.stdout.split()[-2] == "django.core.mail.backends.console.EmailBackend"
 
 
 def test_check_deploy_is_clean_with_production_settings():
@@ -123,7 +125,8 @@ def test_check_deploy_is_clean_with_production_settings():
 def test_dev_defaults_are_embedded():
     result = _import_settings("cms.settings.dev")
     assert result.returncode == 0, result.stderr
-    engine, debug, cache, _email = result.stdout.split()
+    engine, debug, cache, _email, conn_max_age = result.stdout.split()
     assert engine == "django.db.backends.sqlite3"
     assert debug == "True"
     assert cache == "django.core.cache.backends.locmem.LocMemCache"
+    assert conn_max_age == "0"  # a connection per request outside production

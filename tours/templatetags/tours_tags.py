@@ -19,9 +19,9 @@ def _image_url(request, image, spec="max-960x960|format-jpeg") -> str | None:
     # Same rendition the product gallery's <picture> already made: no new file, one query.
     if image is None:
         return None
-    from cms.templatetags.cms_images import parsed_filter
+    from cms.templatetags.cms_images import rendition
 
-    url = image.get_rendition(parsed_filter(spec)).url
+    url = rendition(image, spec).url
     return request.build_absolute_uri(url) if request else url
 
 
