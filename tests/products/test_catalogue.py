@@ -139,6 +139,32 @@ def test_filter_by_group_and_subgroup(client):
     }
 
 
+def test_on_a_phone_results_come_first_and_groups_are_one_tap(client):
+    """The filters are a folded <details> (no script needed), open once a filter is chosen;
+    the OCOP groups are chips above the results that keep the other filters."""
+    import re
+
+    html = client.get(listing_url()).content.decode()
+    panel = re.search(r"<details class=\"filters-panel\"[^>]*>", html).group(0)
+    assert " open" not in panel
+    assert html.index("filters-panel") < html.index('class="results"')
+    chips = re.search(r'<nav class="group-chips".*?</nav>', html, re.S).group(0)
+    links = re.findall(r'<a href="\?([^"]*)"( aria-current="true")?>([^<]+)</a>', chips)
+    assert [label for _q, _c, label in links][:2] == ["Tất cả", "Thực phẩm"]
+    assert len(links) == 7 and links[0][1]  # "All" chosen
+    crafts = next(q for q, _c, label in links if label == "Thủ công mỹ nghệ")
+    filtered = client.get(f"{listing_url()}?stars=4&{crafts.replace('&amp;', '&')}")
+    assert filtered.context["page_obj"].paginator.count > 0
+    assert all(
+        p.category.group.code == "IV" and p.ocop_stars == 4 for p in filtered.context["products"]
+    )
+    html = filtered.content.decode()
+    panel = re.search(r"<details class=\"filters-panel\"[^>]*>", html).group(0)
+    assert " open" in panel and "2 đang chọn" in html
+    chosen = re.findall(r'aria-current="true">([^<]+)</a>', html)
+    assert "Thủ công mỹ nghệ" in chosen
+
+
 def test_filter_by_stars(client):
     five = client.get(listing_url(), {"stars": "5"})
     assert five.context["page_obj"].paginator.count == 9
