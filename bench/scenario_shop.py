@@ -250,7 +250,7 @@ def contention(bench) -> None:
     bench.manage("seed_demo", "--password", "bench", "--allow-production", env=env)
     # Served as in production (cms/gunicorn_conf.py: 2×CPU+1 sync workers, at most 8), so that
     # a worker waiting on PostgreSQL does not leave a core idle.
-    workers = min(2 * (os.cpu_count() or 1) + 1, 8)
+    workers = int(os.environ.get("BENCH_SHOP_WORKERS", min(2 * (os.cpu_count() or 1) + 1, 8)))
     base = bench.start_server({"DATABASE_URL": url, **PRODUCTION_TASKS}, workers=workers)
     target = _pg_target(url)
 
