@@ -94,8 +94,8 @@ def test_ntm_points_are_coloured_by_status_with_a_legend(client):
     for status, _level, colour in mapdata.NTM_STATUSES:
         assert data["legend"][status.value] == colour
         assert re.search(
-            rf"\.ntm-{status.value} span, \.ntm-badge\.ntm-{status.value} "
-            rf"\{{ background: {colour}; }}",
+            rf"\.ntm-{status.value} span, \.ntm-badge\.ntm-{status.value}, "
+            rf"\.cluster-ntm i\.ntm-{status.value} \{{ background: {colour}; }}",
             css,
         )
     latest = {r.commune.code: r for r in latest_ntm_results()}
