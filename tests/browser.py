@@ -7,6 +7,7 @@ they seed the demo data themselves with `seed_live_demo()`.
 
 import os
 import shutil
+from contextlib import contextmanager
 
 import pytest
 
@@ -78,3 +79,43 @@ def wait_until(page, expression: str, timeout: float = 15.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"still false after {timeout} s: {expression}")
         page.wait_for_timeout(100)
+
+
+@contextmanager
+def offline_phone(base_url: str, *, args=LAUNCH_ARGS, **viewport):
+    """A phone's page (Vietnamese, touch) with the internet's map tiles out of reach (the relay's
+    tile server is a refused port in cms/settings/test.py; a tile asked of OpenStreetMap itself
+    is aborted too). `page.problems` collects script errors and every console error."""
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    size = {"width": 390, "height": 844, "device_scale_factor": 1, **viewport}
+    scale = size.pop("device_scale_factor")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=args, headless=True)
+        context = browser.new_context(
+            base_url=base_url,
+            locale="vi-VN",
+            viewport=size,
+            device_scale_factor=scale,
+            is_mobile=True,
+            has_touch=True,
+        )
+        context.route("**/tile.openstreetmap.org/**", lambda route: route.abort())
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        page.problems = []
+        page.on("pageerror", lambda error: page.problems.append(f"pageerror: {error}"))
+        page.on(
+            "console",
+            lambda m: (
+                page.problems.append(f"console: {m.text} {m.location.get('url', '')}")
+                if m.type == "error"
+                else None
+            ),
+        )
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()

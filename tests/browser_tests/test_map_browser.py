@@ -8,11 +8,10 @@ import os
 
 import pytest
 
-from tests.browser import CHROMIUM, LAUNCH_ARGS, requires_chromium, seed_live_demo, wait_until
+from tests.browser import LAUNCH_ARGS, offline_phone, requires_chromium, seed_live_demo, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), requires_chromium]
 
-TILES = "tile.openstreetmap.org"
 PORTAL = "http://cong-thong-tin.test"
 OTHER = "http://trang-khac.test"
 # The portal pages are answered by Playwright (no address), the site by the local live server:
@@ -26,40 +25,10 @@ ARGS = [
 
 @pytest.fixture
 def phone(live_server):
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        context = browser.new_context(
-            base_url=live_server.url,
-            locale="vi-VN",
-            viewport={"width": 390, "height": 844},
-            device_scale_factor=1,
-            is_mobile=True,
-            has_touch=True,
-        )
-        # No internet: the relay's tile server is a refused port (cms/settings/test.py); a tile
-        # asked of the tile server itself would fail too.
-        context.route(f"**/{TILES}/**", lambda route: route.abort())
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        problems = []
-        page.on("pageerror", lambda error: problems.append(f"pageerror: {error}"))
-
-        def console(message):
-            # Any error is a fault of the page: a script error, a CSP violation, and a failed
-            # tile too (the relay's 204 is not an error for the browser's console).
-            if message.type == "error":
-                problems.append(f"console: {message.text} {message.location}")
-
-        page.on("console", console)
-        page.problems = problems
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
+    # Any console error is a fault of the page: a script error, a CSP violation, and a failed
+    # tile too (the relay's 204 is not an error for the browser's console).
+    with offline_phone(live_server.url, args=ARGS) as page:
+        yield page
 
 
 def _visible_rows(page) -> set[str]:

@@ -6,55 +6,22 @@ the pictures that Lighthouse measures for density are sharp: the producer's logo
 rendition and the browser takes it, the small map's pin is Leaflet's 2× picture and has no
 shadow picture (Leaflet ships none in 2×)."""
 
-import os
-
 import pytest
 
-from tests.browser import CHROMIUM, LAUNCH_ARGS, requires_chromium, seed_live_demo, wait_until
+from tests.browser import offline_phone, requires_chromium, seed_live_demo, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), requires_chromium]
 
 
 @pytest.fixture
 def phone(live_server):
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
-        context = browser.new_context(
-            base_url=live_server.url,
-            locale="vi-VN",
-            viewport={"width": 412, "height": 823},
-            device_scale_factor=1.75,
-            is_mobile=True,
-            has_touch=True,
-        )
-        # No internet (the relay's tile server is a refused port: cms/settings/test.py), and a
-        # tile asked of the tile server itself would fail as well.
-        context.route("**/tile.openstreetmap.org/**", lambda route: route.abort())
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        page.problems = []
+    with offline_phone(live_server.url, width=412, height=823, device_scale_factor=1.75) as page:
         page.tiles = []
-        page.on("pageerror", lambda error: page.problems.append(f"pageerror: {error}"))
-        page.on(
-            "console",
-            lambda m: (
-                page.problems.append(f"{m.text} {m.location.get('url', '')}")
-                if m.type == "error"
-                else None
-            ),
-        )
         page.on(
             "response",
             lambda r: page.tiles.append(r.status) if "/ban-do/o/" in r.url else None,
         )
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
+        yield page
 
 
 def _wait_for_tiles(page) -> None:
