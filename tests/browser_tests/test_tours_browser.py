@@ -97,7 +97,13 @@ def test_visitor_tours_bat_trang_and_finds_sites_on_the_map(tour_page, demo_pass
         wait_until(page, "document.querySelector('[data-tour]').dataset.loadedScene === 'lo-gom'")
         hotspot = page.locator(".pnlm-hotspot-base.hs-lo-gom-0")  # "Đi tiếp: Chợ gốm"
         hotspot.wait_for(state="visible")
-        # Made keyboard-operable by tour.js (Pannellum renders a bare <div>).
+        # Made keyboard-operable by tour.js (Pannellum renders a bare <div>), as soon as it is
+        # in the DOM (a MutationObserver: on a busy machine a moment after it shows).
+        wait_until(
+            page,
+            "Array.from(document.querySelectorAll('.pnlm-hotspot-base.hs-lo-gom-0'))"
+            ".every(el => el.getAttribute('tabindex') === '0')",
+        )
         assert hotspot.get_attribute("tabindex") == "0"
         assert hotspot.get_attribute("aria-label") == "Đi tới cảnh: Chợ gốm"
         hotspot.click()

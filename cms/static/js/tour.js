@@ -165,8 +165,13 @@
       });
     }
     function labelHotspot(hs) {
-      var el = viewerEl.querySelector(".pnlm-hotspot-base." + hs.id);
-      if (!el || el.closest("a") || el.hasAttribute("tabindex")) return;
+      // Every element of that hotspot: while a scene is reloaded its old and new ones coexist.
+      viewerEl.querySelectorAll(".pnlm-hotspot-base." + hs.id).forEach(function (el) {
+        labelElement(el, hs);
+      });
+    }
+    function labelElement(el, hs) {
+      if (el.closest("a") || el.hasAttribute("tabindex")) return;
       el.setAttribute("tabindex", "0");
       el.setAttribute("role", "button");
       var goto = root.getAttribute("data-goto-label") || "{title}";
