@@ -46,12 +46,12 @@ def favicon(request):
     return response
 
 
-# What crawlers are asked to leave alone: the admin, the buyer's own pages (cart, checkout,
-# orders, account), the language switch, frames for other sites and the map's tile relay.
+# What crawlers are asked to leave alone: the admin, the account pages, the language switch,
+# frames for other sites and the map's tile relay. The shop's pages stay crawlable (a crawler
+# sees an empty cart and the tracking form; order links are signed and never published).
 ROBOTS_DISALLOW = [
     "/admin/",
     "/django-admin/",
-    "/shop/",
     "/tai-khoan/",
     "/i18n/",
     "/embed/",
