@@ -277,7 +277,10 @@ def _scene(tour: dict, i: int, image, products, site=None) -> Scene:
                 text_en=product.summary_en,
             )
         )
+    for order, hotspot in enumerate(hotspots):
+        hotspot.sort_order = order
     return Scene(
+        sort_order=i,
         key=key,
         title=title,
         description=description,

@@ -478,6 +478,9 @@ class Scene(Bilingual, ClusterableModel, Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("cảnh")
         verbose_name_plural = _("cảnh")
+        # Rows saved without a sort order (imports, old data) keep the order they were made in,
+        # on every database (PostgreSQL returns ties in any order).
+        ordering = ["sort_order", "pk"]
 
     def __str__(self):
         return self.title
@@ -540,6 +543,7 @@ class Hotspot(Bilingual, Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("điểm nóng")
         verbose_name_plural = _("điểm nóng")
+        ordering = ["sort_order", "pk"]  # as Scene: ties in the order they were made
 
     def __str__(self):
         return self.title
