@@ -105,9 +105,13 @@ class CatalogueResult:
     active_filters: dict = field(default_factory=dict)
 
     @property
+    def filters(self) -> dict:
+        """The active filters that narrow the list (the sort order is not one)."""
+        return {k: v for k, v in self.active_filters.items() if k != "sort"}
+
+    @property
     def filter_count(self) -> int:
-        """How many filters narrow the list (the sort order is not one)."""
-        return sum(1 for name in self.active_filters if name != "sort")
+        return len(self.filters)
 
 
 def card_images_prefetch() -> Prefetch:

@@ -794,7 +794,7 @@ class ProductIndexPage(Bilingual, Page):
         paginator = CountedPaginator(
             result.products,
             settings.CATALOGUE_PAGE_SIZE,
-            filters={k: v for k, v in result.active_filters.items() if k != "sort"},
+            filters=result.filters,
             site=site,
         )
         page = paginator.get_page(request.GET.get("page"))
