@@ -58,19 +58,19 @@ class HomePage(Bilingual, Page):
 
         return home.cache_tags()
 
-    def get_context(self, request, *args, **kwargs):
+    def render_context(self, request) -> dict:
+        """The registered sections and the hero's links: read when the page's content is
+        rendered, not when it is kept (cms/fragments.py)."""
         from . import home
         from .chrome import section_urls
 
-        context = super().get_context(request, *args, **kwargs)
         sections = section_urls(request)
-        context.update(home.context(request, site_for(request)))
-        # The header's section links, resolved once per site (cms/chrome.py).
-        context.update(
-            catalogue_url=sections["products.ProductIndexPage"],
-            tours_url=sections["tours.TourIndexPage"],
-        )
-        return context
+        return {
+            **home.context(request, site_for(request)),
+            # The header's section links, resolved once per site (cms/chrome.py).
+            "catalogue_url": sections["products.ProductIndexPage"],
+            "tours_url": sections["tours.TourIndexPage"],
+        }
 
 
 class StandardPage(Bilingual, Page):

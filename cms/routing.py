@@ -6,9 +6,11 @@ eight queries for a product page before the page does any work. `serve` (the pag
 cms/urls.py) finds the page by its stored `url_path` instead: one query finds the page
 (skipped when this process has seen the URL before: the remembered id is checked against the
 row it fetches), one fetches its specific row with what its class says serving it needs
-(`route_select_related`, `route_prefetch_related`). Then Wagtail's own `serve` view runs as
-usual (hooks, view restrictions, `page.serve`). Like Wagtail's walk, only the final page must
-be live; the page's own `route(request, [])` still decides.
+(`route_select_related`, `route_prefetch_related`). What only rendering its parts needs
+(`render_select_related`, `render_prefetch_related`) is loaded when a part is rendered, not
+when it is kept (cms/fragments.py), or with the page when parts are not kept. Then Wagtail's
+own `serve` view runs as usual (hooks, view restrictions, `page.serve`). Like Wagtail's walk,
+only the final page must be live; the page's own `route(request, [])` still decides.
 
 A URL that is no page's path (a routable page's sub-path, a typo) falls back to Wagtail's walk,
 so behaviour never changes — nothing in this project overrides `route()` below the root.
@@ -36,7 +38,14 @@ def _remember(url_path: str, value: tuple[int, int]) -> None:
             _SEEN.popitem(last=False)
 
 
+def _names(model, attribute: str) -> list:
+    value = getattr(model, attribute, None) or ()
+    return list(value() if callable(value) else value)
+
+
 def _specific(pk: int, content_type_id: int, url_path: str):
+    from . import fragments
+
     try:
         model = ContentType.objects.get_for_id(content_type_id).model_class()
     except ContentType.DoesNotExist:  # remembered before the database was rebuilt
@@ -45,11 +54,22 @@ def _specific(pk: int, content_type_id: int, url_path: str):
     if model is None:
         return None
     queryset = model.objects.filter(pk=pk, url_path=url_path).order_by()  # one row: no sort
-    if related := getattr(model, "route_select_related", None):
+    related = _names(model, "route_select_related")
+    prefetch = _names(model, "route_prefetch_related")
+    # What only the page's kept parts need (cms/fragments.py) is loaded when one is rendered;
+    # without kept parts, it comes with the page.
+    full = not fragments.available()
+    if full:
+        related += _names(model, "render_select_related")
+        prefetch += _names(model, "render_prefetch_related")
+    if related:
         queryset = queryset.select_related(*related)
-    if prefetch := getattr(model, "route_prefetch_related", None):
-        queryset = queryset.prefetch_related(*(prefetch() if callable(prefetch) else prefetch))
-    return next(iter(queryset[:1]), None)
+    if prefetch:
+        queryset = queryset.prefetch_related(*prefetch)
+    page = next(iter(queryset[:1]), None)
+    if page is not None and full:
+        page._render_loaded = True
+    return page
 
 
 def find_page(root: Page, path_components: list[str]):

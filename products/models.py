@@ -169,8 +169,8 @@ class ProducerPage(Bilingual, Page):
         verbose_name_plural = _("chủ thể OCOP")
 
     PRODUCTS_PER_PAGE = 24
-    # Fetched with the page when it is served (cms/routing.py).
-    route_select_related = ("logo", "commune", "seller_identity")
+    # What rendering the page needs (cms/fragments.py: loaded when a part is rendered).
+    render_select_related = ("logo", "commune", "seller_identity")
 
     def meta_description(self) -> str:
         """What the page's meta description says when no search description is set
@@ -188,12 +188,14 @@ class ProducerPage(Bilingual, Page):
         # Its name, address and phone appear on its products' pages, cards and the map.
         return ["producers", "products", f"producer:{self.pk}", "map"]
 
-    def get_context(self, request, *args, **kwargs):
+    def render_context(self, request) -> dict:
+        """Its products (24 a page) and public seller identity: read when the page's content is
+        rendered, not when it is kept (cms/fragments.py)."""
         from django.core.paginator import Paginator
 
         from .catalogue import product_cards
 
-        context = super().get_context(request, *args, **kwargs)
+        context = {}
         # A producer may hold hundreds of products: 24 a page (?page=; bad values → nearest page).
         products = public(ProductPage.objects.filter(producer=self), site_for(request))
         page = Paginator(product_cards(products.order_by("path")), self.PRODUCTS_PER_PAGE).get_page(
@@ -350,9 +352,10 @@ class ProductPage(Bilingual, Page):
         # Officers hold it; farmers do not (a farmer cannot award itself stars).
         permissions = [("certify_ocop", _("Xếp hạng và cập nhật chứng nhận OCOP"))]
 
-    # What serving the page needs, fetched with it (cms/routing.py): two queries for the page,
-    # its category, commune, producer, rating, variants and gallery with its renditions.
-    route_select_related = (
+    # What rendering the page needs (its parts are kept once rendered: cms/fragments.py), loaded
+    # when one is rendered, or with the page: its category, commune, producer, rating, variants
+    # and gallery with its renditions, in a fixed number of queries.
+    render_select_related = (
         "category__parent",
         "origin_commune",
         "producer__logo",
@@ -361,7 +364,7 @@ class ProductPage(Bilingual, Page):
     )
 
     @staticmethod
-    def route_prefetch_related():
+    def render_prefetch_related():
         from django.db.models import Prefetch
         from wagtail.images import get_image_model
 
@@ -408,24 +411,25 @@ class ProductPage(Bilingual, Page):
             tags.append(f"page:{self.producer_id}")
         return tags
 
-    def get_context(self, request, *args, **kwargs):
+    def render_context(self, request) -> dict:
+        """The buy box's variants with their stock, the producer and the traceable batches:
+        read when the page's content is rendered (not when it is kept: cms/fragments.py)."""
         from .stock import availability
 
-        context = super().get_context(request, *args, **kwargs)
         variants = list(self.variants.all())
         free = availability(v.sku for v in variants)
         for variant in variants:
             variant.available = free[variant.sku]
-        producer = self.producer
-        context.update(
-            variants=variants,
+        return {
+            "variants": variants,
             # The chip chosen at first: the first variant in stock (the buy box shows its price).
-            chosen=next((v for v in variants if v.available > 0), None),
-            sold_out=[v for v in variants if v.available <= 0],
-            producer=producer,
-            batches=self.batches.filter(live=True).order_by("-produced_on")[:10] if self.pk else [],
-        )
-        return context
+            "chosen": next((v for v in variants if v.available > 0), None),
+            "sold_out": [v for v in variants if v.available <= 0],
+            "producer": self.producer,
+            "batches": self.batches.filter(live=True).order_by("-produced_on")[:10]
+            if self.pk
+            else [],
+        }
 
     # --- OCOP certification -------------------------------------------------------------
     @property
@@ -785,10 +789,11 @@ class ProductIndexPage(Bilingual, Page):
     def page_cache_tags(self):
         return ["products"]
 
-    def get_context(self, request, *args, **kwargs):
+    def render_context(self, request) -> dict:
+        """The filtered, paginated catalogue: read when the page's content is rendered, not when
+        it is kept (cms/fragments.py)."""
         from .catalogue import CountedPaginator, search_catalogue
 
-        context = super().get_context(request, *args, **kwargs)
         site = site_for(request)
         result = search_catalogue(request.GET, site)
         paginator = CountedPaginator(
@@ -800,14 +805,13 @@ class ProductIndexPage(Bilingual, Page):
         page = paginator.get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
-        context.update(
-            catalogue=result,
-            form=result.form,
-            page_obj=page,
-            products=page.object_list,
-            querystring=query.urlencode(),
-        )
-        return context
+        return {
+            "catalogue": result,
+            "form": result.form,
+            "page_obj": page,
+            "products": page.object_list,
+            "querystring": query.urlencode(),
+        }
 
 
 class FirstLoginPassword(models.Model):

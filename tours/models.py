@@ -203,13 +203,13 @@ class TourSitePage(Bilingual, Page):
     def page_cache_purge_tags(self):
         return ["tours", "map"]
 
-    # Fetched with the page when it is served (cms/routing.py).
-    route_select_related = ("commune",)
+    # What rendering the page needs, loaded when a part is rendered (cms/fragments.py).
+    render_select_related = ("commune",)
     GALLERY_SPEC = "max-640x480|format-webp"  # the template's {% image %} (checked by a test)
     JSONLD_SPEC = "max-960x960|format-jpeg"
 
     @classmethod
-    def route_prefetch_related(cls):
+    def render_prefetch_related(cls):
         return [
             models.Prefetch("gallery", queryset=TourSiteImage.objects.select_related("image")),
             _renditions(
@@ -357,8 +357,9 @@ class VirtualTourPage(Bilingual, Page):
         return ["tours", "map"]
 
     @staticmethod
-    def route_prefetch_related():
-        """Scenes, their pictures and hotspots in a fixed number of queries (cms/routing.py)."""
+    def render_prefetch_related():
+        """Scenes, their pictures and hotspots in a fixed number of queries, loaded when the
+        page's content is rendered (cms/fragments.py)."""
         from .viewer import PREVIEW_RENDITION, THUMB_RENDITION
 
         return [
@@ -374,12 +375,12 @@ class VirtualTourPage(Bilingual, Page):
             ),
         ]
 
-    def get_context(self, request, *args, **kwargs):
+    def render_context(self, request) -> dict:
+        """The viewer's configuration and scenes (not read when the content is kept:
+        cms/fragments.py)."""
         from .viewer import tour_context
 
-        context = super().get_context(request, *args, **kwargs)
-        context.update(tour_context(self, request))
-        return context
+        return tour_context(self, request)
 
 
 def position_errors(latitude: float | None, longitude: float | None) -> dict:

@@ -74,7 +74,7 @@ def embed_tour(request, page_id: int):
     """A public virtual tour without the site's chrome (same viewer, scenes and accessible
     list as its page)."""
     tour = get_object_or_404(
-        public(VirtualTourPage).prefetch_related(*VirtualTourPage.route_prefetch_related()),
+        public(VirtualTourPage).prefetch_related(*VirtualTourPage.render_prefetch_related()),
         pk=page_id,
     )
     tag(request, f"page:{tour.pk}", "tours")

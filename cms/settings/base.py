@@ -187,6 +187,10 @@ JOBS_PREWARM_RENDITIONS = env_bool("JOBS_PREWARM_RENDITIONS", TASKS_BACKEND == "
 # web process shares: locmem is per process, fine for `make run`; production uses Redis.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 PAGE_CACHE_ALIAS = "default"
+# The parts of a page kept once rendered for what the page cache cannot answer (logged-in
+# visitors, the first request after a purge: cms/fragments.py), under the same tags; 0 turns
+# them off. The tags make them exact; this is how long an unused part stays in memory.
+FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "3600"))
 # Every web process sees the same cache (True for one process, or Redis; production.py says
 # False for several processes on locmem): tag versions are exact only then (cms.cache.shared()).
 CACHE_SHARED = True

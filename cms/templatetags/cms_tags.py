@@ -137,6 +137,38 @@ class CaptureNode(template.Node):
         return ""
 
 
+class FragmentNode(template.Node):
+    """A part of the page kept once rendered (cms/fragments.py)."""
+
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, nodelist, name: str):
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context):
+        from cms import fragments
+
+        return fragments.render(
+            context.get("request"), self.name, context.get("page"), context, self.nodelist.render
+        )
+
+
+@register.tag
+def fragment(parser, token):
+    """{% fragment "content" %}…{% endfragment %}: base.html's head, header and content, kept
+    under the page cache's tags for the visitors the page cache cannot answer."""
+    bits = token.split_contents()
+    from cms.fragments import NAMES
+
+    name = bits[1].strip("\"'") if len(bits) == 2 else ""
+    if name not in NAMES:
+        raise template.TemplateSyntaxError(f"{{% fragment %}} takes one of: {', '.join(NAMES)}")
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(nodelist, name)
+
+
 @register.tag
 def capture(parser, token):
     """{% capture "name" %}…{% endcapture %}: base.html renders the title block once and uses
