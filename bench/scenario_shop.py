@@ -89,6 +89,50 @@ class Buyer:
         return "/shop/orders/DH" in location
 
 
+def final_click_bytes(buyer: Buyer) -> tuple[tuple[str, int], bytes]:
+    """The final click as raw HTTP bytes, built before the burst (cookies, token, body), so that
+    200 simultaneous buyers cost the load generator — which shares the server's cores — a
+    socket write and a read each, not urllib's opener chain and cookie jar."""
+    parsed = urllib.parse.urlsplit(buyer.base)
+    path = "/shop/checkout/review/"
+    body = urllib.parse.urlencode({"csrfmiddlewaretoken": buyer._csrf()}).encode()
+    cookies = "; ".join(f"{c.name}={c.value}" for c in buyer.jar)
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: {parsed.netloc}\r\nCookie: {cookies}\r\n"
+        f"Referer: {buyer.base}{path}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
+    return (parsed.hostname, parsed.port), head.encode("latin-1") + body
+
+
+def send_final_click(address, raw: bytes) -> bool:
+    """Send the prepared click; True if the answer sends the buyer to an order page (placed),
+    False if back to the cart (sold out); anything but a 302 is an error."""
+    import socket
+
+    with socket.create_connection(address, timeout=120) as connection:
+        connection.sendall(raw)
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            chunk = connection.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+    head = answer.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+    status = head.split(" ", 2)[1] if " " in head else "?"
+    if status != "302":
+        raise RuntimeError(f"final click answered {status}")
+    location = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in head.split("\r\n")
+            if line.lower().startswith("location:")
+        ),
+        "",
+    )
+    return "/shop/orders/DH" in location
+
+
 def _target_from_orm(units: int):
     from products import stock
     from products.models import ProductVariant
@@ -258,22 +302,23 @@ def contention(bench) -> None:
     with ThreadPoolExecutor(16) as pool:  # fill 200 carts (not measured)
         list(pool.map(lambda b: b.prepare(target), buyers))
 
+    clicks = [final_click_bytes(b) for b in buyers]
     barrier = threading.Barrier(CONTENTION_BUYERS)
     latencies, outcomes = [], []
     lock = threading.Lock()
 
-    def go(buyer):
+    def go(click):
         barrier.wait()
         t0 = time.perf_counter()
         try:
-            outcome = "placed" if buyer.place() else "sold out"
+            outcome = "placed" if send_final_click(*click) else "sold out"
         except Exception as exc:  # noqa: BLE001
             outcome = f"error {type(exc).__name__}"
         with lock:
             latencies.append(time.perf_counter() - t0)
             outcomes.append(outcome)
 
-    threads = [threading.Thread(target=go, args=(b,)) for b in buyers]
+    threads = [threading.Thread(target=go, args=(c,)) for c in clicks]
     cpu_before = process_cpu_seconds(bench.server_pid)
     for t in threads:
         t.start()
