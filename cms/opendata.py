@@ -247,6 +247,8 @@ def page_entries() -> list[dict]:
                     "filename": dist.filename(),
                     "format": dist.format_label,
                     "media_type": dist.media_type,
+                    # type and subtype, so a phone may break the line after the slash
+                    "media_parts": dist.media_type.split("/", 1),
                 }
                 for dist in d.distributions
             ],

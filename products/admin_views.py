@@ -19,7 +19,7 @@ from django.views.generic.edit import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .models import StockMovement
-from .ntm import COLUMNS, ImportFailed, import_results, template_csv
+from .ntm import COLUMNS, ImportFailed, NtmResult, import_results, template_csv
 from .onboarding import OnboardingForm, onboard_producer
 from .permissions import can_manage_stock, is_officer, producer_pages_for, variants_for
 from .stock import StockConflict, levels, set_many
@@ -325,6 +325,15 @@ class NtmImportView(OfficerRequiredMixin, WagtailAdminTemplateMixin, FormView):
     header_icon = "doc-full-inverse"
     template_name = "products/admin/ntm_import.html"
     form_class = NtmImportForm
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {
+                "url": reverse("wagtailsnippets_products_ntmresult:list"),
+                "label": NtmResult._meta.verbose_name_plural,
+            },
+            {"url": "", "label": self.page_title},
+        ]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(columns=COLUMNS, **kwargs)

@@ -360,7 +360,7 @@ def register_indicators() -> None:
             ),
             columns=(
                 dash.Column("status", _("Mức đạt"), dash.TEXT),
-                dash.Column("communes", _("Xã/phường")),
+                dash.Column("communes", _("Số xã/phường")),
                 dash.Column("illustrative", _("Trong đó số liệu minh hoạ"), chart=False),
             ),
             compute=ntm_status,

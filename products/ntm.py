@@ -181,7 +181,7 @@ def template_csv() -> str:
     example = {
         "commune": "Dương Xá, Gia Lâm",
         "legacy_commune": "Dương Xá, Gia Lâm",
-        "year": "2024",
+        "year": "2022",  # as checked in public sources (products/demo.py: NTM_DEMO)
         "status": "kieu-mau",
         "model_field": "Chuyển đổi số (NTM thông minh)",
         "source": "Kế hoạch 236/KH-UBND",
@@ -190,6 +190,18 @@ def template_csv() -> str:
     }
     writer.writerow([example.get(c, "") for c in COLUMN_NAMES])
     return out.getvalue()
+
+
+def _cell_text(value) -> str:
+    """A spreadsheet cell as the text a CSV would hold: dates as YYYY-MM-DD, whole numbers
+    without ".0" (a year typed in a number cell)."""
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def read_rows(name: str, data: bytes) -> list[dict]:
@@ -202,19 +214,16 @@ def read_rows(name: str, data: bytes) -> list[dict]:
         except Exception as exc:  # openpyxl raises many kinds for a broken file
             raise ImportFailed([(0, gettext("Không đọc được tệp XLSX: %s") % exc)]) from exc
         sheet = book.worksheets[0]
-        lines = [
-            [
-                "" if v is None else (v.isoformat()[:10] if hasattr(v, "isoformat") else str(v))
-                for v in row
-            ]
-            for row in sheet.iter_rows(values_only=True)
-        ]
+        lines = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     elif name.lower().endswith(".csv"):
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ImportFailed([(0, gettext("Tệp CSV phải mã hoá UTF-8."))]) from exc
-        lines = list(csv.reader(io.StringIO(text)))
+        # Excel set to Vietnamese (decimal comma) saves "CSV" with semicolons.
+        first = text.split("\n", 1)[0]
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     else:
         raise ImportFailed([(0, gettext("Chỉ nhận tệp .csv hoặc .xlsx."))])
     if not lines:
@@ -275,6 +284,8 @@ def parse_row(row: dict) -> tuple[dict, list[str]]:
     errors = []
     commune = None
     code = row.get("commune_code", "")
+    if code.isdigit() and len(code) < 5:
+        code = code.zfill(5)  # a spreadsheet drops the leading zeros of "00565"
     if code:
         commune = Commune.objects.filter(code=code).first()
         if commune is None:

@@ -1,13 +1,15 @@
 """Admin for farmers and officers: menus, onboarding, stock screen, reference-data snippets."""
 
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.action_menu import SubmitForModerationMenuItem
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import HeaderButton
 from wagtail.signals import page_published
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
 from . import admin_views
 from .models import Commune, NtmResult, OcopCategory, ProducerPage
@@ -116,10 +118,25 @@ class OcopCategoryViewSet(SnippetViewSet):
     list_display = ["code", "name", "parent"]
 
 
+class NtmResultIndexView(IndexView):
+    """The NTM results list, with the way to the file import beside "add" (only officers
+    reach this list: the model's permissions are theirs, products/roles.py)."""
+
+    @cached_property
+    def header_buttons(self):
+        return [
+            *super().header_buttons,
+            HeaderButton(
+                _("Nhập từ tệp CSV/XLSX"), url=reverse("ocop_ntm_import"), icon_name="upload"
+            ),
+        ]
+
+
 class NtmResultViewSet(SnippetViewSet):
     """NTM results per commune and year: officers keep them (revisions), or import a file."""
 
     model = NtmResult
+    index_view_class = NtmResultIndexView
     icon = "doc-full-inverse"
     menu_label = _("Kết quả NTM")
     list_display = ["commune", "year", "status", "decision_number", "illustrative"]

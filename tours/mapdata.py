@@ -205,6 +205,9 @@ def ntm_features(filters: MapFilters) -> list[dict]:
                     "decision_date": (
                         result.decision_date.isoformat() if result.decision_date else None
                     ),
+                    "decision_date_label": (
+                        result.decision_date.strftime("%d/%m/%Y") if result.decision_date else ""
+                    ),
                     "illustrative": result.illustrative,
                     "note": str(ILLUSTRATIVE_NOTE) if result.illustrative else "",
                 },

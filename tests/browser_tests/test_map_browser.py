@@ -137,8 +137,30 @@ def test_map_layers_legend_table_and_offline_background_on_a_phone(phone, demo_p
     rows = _visible_rows(page)
     assert any(r.startswith("ntm-") for r in rows) and any(r.startswith("site-") for r in rows)
     assert not any(r.startswith(("producer-", "product-")) for r in rows)
+    # A folded section shows that it opens (a flex summary has no browser triangle).
+    assert _marker(page, ".map-more-filters summary") == "▾"
+
+    # The open-data page fits the phone in both languages; its map snippet unfolds.
+    for url in ("/open-data/", "/en/open-data/"):
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
+    summary = page.locator(".embed-snippet summary").first
+    assert _marker(page, ".embed-snippet summary") == "▾"
+    summary.click()
+    assert page.locator(".embed-code").first.is_visible()
+    assert _marker(page, ".embed-snippet summary") == "▴"
+    box = page.locator(".embed-code").first.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
 
     assert page.problems == []
+
+
+def _marker(page, selector: str) -> str:
+    """The disclosure arrow drawn after a summary (CSS content, alt text stripped)."""
+    content = page.evaluate(
+        f"getComputedStyle(document.querySelector({selector!r}), '::after').content"
+    )
+    return content.split("/")[0].strip().strip('"')
 
 
 def test_embedded_map_renders_in_an_allowed_portal_only(

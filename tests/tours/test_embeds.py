@@ -149,3 +149,16 @@ def test_open_data_page_lists_the_map_embed():
     html = Client().get("/open-data/").content.decode()
     assert 'id="embed-map"' in html
     assert 'src="http://testserver/embed/map/"' in _snippet(html)
+
+
+def test_every_public_site_and_tour_page_offers_its_snippet():
+    client = Client()
+    sites = list(TourSitePage.objects.live().public())
+    tours = list(VirtualTourPage.objects.live().public())
+    assert len(sites) > 20 and tours
+    for site in sites:
+        snippet = _snippet(client.get(site.url).content.decode())
+        assert f'src="http://testserver/embed/map/?focus=site-{site.pk}"' in snippet, site.url
+    for tour in tours:
+        snippet = _snippet(client.get(tour.url).content.decode())
+        assert snippet.startswith(f'<iframe src="http://testserver/embed/tour/{tour.pk}/"'), tour

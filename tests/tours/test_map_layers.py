@@ -246,3 +246,20 @@ def test_map_page_is_purged_when_ntm_results_or_public_batches_change(commit):
     ids = {f["id"] for f in _map_data(response.content.decode())["features"]}
     still_traceable = public_batches().filter(product=batch.product).exists()
     assert (f"product-{batch.product_id}" in ids) == still_traceable
+
+
+def test_the_ntm_table_gives_the_decision_as_people_write_it(client):
+    result = next(r for r in latest_ntm_results() if r.decision_date and not r.decision_number)
+    result.decision_number = "123/QĐ-UBND"
+    result.save()
+    html = _page(client, {"layer": "ntm", "view": "table"})
+    row = re.search(rf'<tr data-feature-id="ntm-{result.commune.code}">.*?</tr>', html, re.S)[0]
+    day = result.decision_date.strftime("%d/%m/%Y")
+    assert f"123/QĐ-UBND<br><small>{day}</small></td>" in row
+    assert result.decision_date.isoformat() not in row
+    other = next(
+        r for r in latest_ntm_results() if r.decision_date and r.pk != result.pk and
+        not r.decision_number
+    )  # fmt: skip
+    row = re.search(rf'<tr data-feature-id="ntm-{other.commune.code}">.*?</tr>', html, re.S)[0]
+    assert row.endswith(f"<td>{other.decision_date.strftime('%d/%m/%Y')}</td></tr>")
