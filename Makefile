@@ -63,24 +63,30 @@ messages: install-dev
 	$(PY) manage.py compilemessages -l en --ignore=.venv
 
 # Production on one box (docs/deploy.md): migrations, static files, then gunicorn (JSON access
-# log, cms/gunicorn_conf.py) and the background worker side by side; Ctrl+C stops both. The
-# environment must hold the production settings (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL…).
+# log, cms/gunicorn_conf.py) and the background worker side by side. Ctrl+C (or SIGTERM to make)
+# stops both gracefully: each gets one SIGTERM (gunicorn finishes its requests, the worker the
+# job in hand) — they run in their own sessions, so the terminal's SIGINT never reaches them
+# twice; if either stops on its own, the other is stopped too. The environment must hold the
+# production settings (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL…).
+prod: SHELL := /bin/bash
 prod: install
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(PY) manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(PY) manage.py ensure_roles
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(PY) manage.py collectstatic --noinput
-	@trap 'kill 0' INT TERM EXIT; \
-	DJANGO_SETTINGS_MODULE=cms.settings.production TASKS_BACKEND=$${TASKS_BACKEND:-database} \
-	  $(VENV)/bin/gunicorn -c cms/gunicorn_conf.py cms.wsgi:application & \
-	DJANGO_SETTINGS_MODULE=cms.settings.production TASKS_BACKEND=$${TASKS_BACKEND:-database} \
-	  $(PY) manage.py run_worker & \
-	wait
+	@export DJANGO_SETTINGS_MODULE=cms.settings.production TASKS_BACKEND=$${TASKS_BACKEND:-database}; \
+	trap 'echo "Stopping web and worker…"' INT TERM; \
+	setsid $(VENV)/bin/gunicorn -c cms/gunicorn_conf.py cms.wsgi:application & web=$$!; \
+	setsid $(PY) manage.py run_worker & worker=$$!; \
+	wait -n $$web $$worker; \
+	kill -TERM $$web $$worker 2>/dev/null; \
+	while kill -0 $$web 2>/dev/null || kill -0 $$worker 2>/dev/null; do wait $$web $$worker; done; \
+	echo "Web and worker stopped."
 
 # The background worker alone (TASKS_BACKEND=database): tiles, renditions, index, e-mail.
 worker: install
 	TASKS_BACKEND=$${TASKS_BACKEND:-database} $(PY) manage.py run_worker
 
 # Two web nodes behind HAProxy, PostgreSQL, Redis, moto's S3 server and a worker on 127.0.0.1
-# (ports 18400-18409): bench/scale.py prints "N passed, N failed".
+# (ports 18400-18405): bench/scale.py prints "N passed, N failed".
 scale-test: install-dev
 	$(PY) bench/scale.py

@@ -3,13 +3,15 @@
 Two gunicorn web nodes (production settings) behind HAProxy (config generated into a temporary
 folder), one PostgreSQL database, Redis (database 13 unless SCALE_REDIS_URL says otherwise),
 moto's S3 server as object storage and a task worker (`manage.py run_worker`), all on
-127.0.0.1 ports 18400–18409. Then checks what more than one machine changes, prints
-"N passed, N failed", measures the checkout flow through the balancer with 2 nodes and with 1,
-and exits non-zero on any failure. Not collected by pytest (bench/, not test_*.py).
+127.0.0.1 ports 18400–18405. Then checks what more than one machine changes — through the
+balancer and the nodes' own pages and admin, as a buyer, a visitor and an editor would —
+prints "N passed, N failed", measures the checkout flow through the balancer with 2 nodes and
+with 1, and exits non-zero on any failure. Not collected by pytest (bench/, not test_*.py).
 """
 
 import http.cookiejar
 import json
+import logging
 import os
 import re
 import secrets
@@ -21,6 +23,7 @@ import time
 import traceback
 import urllib.parse
 import urllib.request
+from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -141,6 +144,66 @@ backend node_a_only
     return config
 
 
+class FormFields(HTMLParser):
+    """What a browser would send for one form of a page: inputs (checked boxes only), selected
+    options, textareas — leaving out <template> blocks (Wagtail's empty inline forms)."""
+
+    def __init__(self, form_id):
+        super().__init__(convert_charrefs=True)
+        self.form_id, self.inside, self.template = form_id, False, 0
+        self.fields: list[tuple[str, str]] = []
+        self._select = self._textarea = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and a.get("id") == self.form_id:
+            self.inside = True
+        elif not self.inside:
+            return
+        elif tag == "template":
+            self.template += 1
+        elif self.template:
+            return
+        elif tag == "input" and a.get("name"):
+            kind = a.get("type", "text")
+            if kind in ("submit", "button", "file", "image"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            self.fields.append((a["name"], a.get("value") or ("on" if kind == "checkbox" else "")))
+        elif tag == "select" and a.get("name"):
+            self._select = {"name": a["name"], "chosen": None, "first": None}
+        elif tag == "option" and self._select is not None:
+            if self._select["first"] is None:
+                self._select["first"] = a.get("value", "")
+            if "selected" in a:
+                self._select["chosen"] = a.get("value", "")
+        elif tag == "textarea" and a.get("name"):
+            self._textarea, self._text = a["name"], []
+
+    def handle_endtag(self, tag):
+        if not self.inside:
+            return
+        if tag == "form":
+            self.inside = False
+        elif tag == "template":
+            self.template -= 1
+        elif tag == "select" and self._select is not None:
+            value = self._select["chosen"]
+            value = self._select["first"] if value is None else value
+            if value is not None:
+                self.fields.append((self._select["name"], value))
+            self._select = None
+        elif tag == "textarea" and self._textarea:
+            self.fields.append((self._textarea, "".join(self._text).removeprefix("\n")))
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self._text.append(data)
+
+
 class Client:
     """A browser-like HTTP client with its own cookies and CSRF token."""
 
@@ -174,6 +237,8 @@ class Client:
                 )
             body = b"".join(parts) + f"--{boundary}--\r\n".encode()
             headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+        elif isinstance(data, list):  # a whole form, fields in order (names may repeat)
+            body = urllib.parse.urlencode(data).encode()
         elif data is not None:
             body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self.csrf()}).encode()
         req = urllib.request.Request(base + path, data=body, headers=headers)
@@ -191,6 +256,22 @@ class Client:
             "/admin/login/", {"username": "admin", "password": PASSWORD, "next": "/admin/"}, base
         )
         return "/admin/login/" not in url
+
+    def edit_page(self, page_id, changes: dict, publish=True):
+        """What an editor does in Wagtail's page editor: open it, change some fields, press
+        "Publish" (or save a draft). Returns the final URL (the explorer when it worked)."""
+        _status, _url, html, _ = self.request(f"/admin/pages/{page_id}/edit/")
+        parser = FormFields("page-edit-form")
+        parser.feed(html)
+        fields = [(k, v) for k, v in parser.fields if k not in changes]
+        fields += list(changes.items())
+        if publish:
+            fields.append(("action-publish", "action-publish"))
+        status, url, html, _ = self.request(f"/admin/pages/{page_id}/edit/", fields)
+        if status != 200 or url.rstrip("/").endswith("/edit"):
+            errors = re.findall(r'class="error-message"[^>]*>\s*(.*?)\s*<', html, re.S)
+            raise AssertionError(f"the editor refused the change ({status}): {errors[:5]}")
+        return url
 
 
 def check(name):
@@ -227,8 +308,9 @@ def check_cart(env, goods):
     assert status == 200, status
     pages = [buyer.request("/shop/cart/")[2] for _ in range(4)]
     assert {"a", "b"} <= set(buyer.nodes[-4:]), buyer.nodes
-    for html in pages:
-        assert goods["sku"] in html or 'value="2"' in html, "cart lost on a node"
+    line = re.compile(rf'id="qty-{re.escape(goods["sku"])}"[^>]*value="2"')
+    for node, html in zip(buyer.nodes[-4:], pages, strict=True):
+        assert line.search(html), f"the cart (2 × {goods['sku']}) is lost on node {node}"
     return f"(nodes {''.join(buyer.nodes)})"
 
 
@@ -279,18 +361,26 @@ def _tiles_job(env, image_id):
     )
 
 
-def _request_tiles(env, image_id):
-    # What saving a tour with this panorama in a scene does (tours/wagtail_hooks.py).
-    shell(
-        env,
-        "from wagtail.images import get_image_model; from tours.tasks import request_tiles; "
-        f"request_tiles(get_image_model().objects.get(pk={image_id}))",
+def _tour(env):
+    """The demo tour with the most scenes: {id, url}."""
+    return json.loads(
+        shell(
+            env,
+            "import json; from django.db.models import Count; "
+            "from tours.models import VirtualTourPage as T; "
+            "t = T.objects.live().annotate(n=Count('scenes')).order_by('-n', 'pk').first(); "
+            "print(json.dumps({'id': t.pk, 'url': t.url}))",
+        ).splitlines()[-1]
     )
 
 
-def _upload(base, title, content):
-    editor = Client(base)
-    assert editor.login_admin(base), "admin login failed"
+def _use_in_tour(editor, tour, scene: int, image_id: int):
+    # What an editor does: the scene's panorama is the uploaded picture; "Publish". Saving a
+    # tour asks for its scenes' tiles (tours/wagtail_hooks.py): a job for the worker.
+    editor.edit_page(tour["id"], {f"scenes-{scene}-panorama": str(image_id)})
+
+
+def _upload(editor, title, content):
     editor.request("/admin/images/multiple/add/")
     status, _, body, _ = editor.request(
         "/admin/images/multiple/add/",
@@ -320,51 +410,84 @@ def _upload(base, title, content):
 
 
 @check("a panorama uploaded on node B is tiled by the worker and served from object storage")
-def check_tiles(env):
-    image_id = _upload(f"http://127.0.0.1:{NODE_B}", "scale-pano", _panorama(2048, 1024))
-    _request_tiles(env, image_id)
+def check_tiles(env, tour):
+    node_b = f"http://127.0.0.1:{NODE_B}"
+    editor = Client(node_b)
+    assert editor.login_admin(node_b), "admin login on node B failed"
+    image_id = _upload(editor, "scale-pano", _panorama(2048, 1024))
+    _use_in_tour(editor, tour, 0, image_id)
     wait_for(lambda: (_tiles_job(env, image_id) or {}).get("status") == "succeeded", 90, "tiles")
-    directory = shell(
+    base = shell(
         env,
         "from tours.models import PanoramaTiles; from tours.tasks import tiles_url; "
         f"print(tiles_url(PanoramaTiles.objects.get(image_id={image_id}, status='ready')))",
     ).splitlines()[-1]
-    assert directory.startswith(f"http://127.0.0.1:{S3_PORT}/{BUCKET}/media/"), directory
-    with urllib.request.urlopen(directory + "/1/f0_0.jpg", timeout=10) as r:  # noqa: S310
+    assert base.startswith(f"http://127.0.0.1:{S3_PORT}/{BUCKET}/media/"), base
+    # The tour, as node A serves it to a visitor, loads its tiles from the bucket.
+    status, _, html, _ = Client(f"http://127.0.0.1:{NODE_A}").request(tour["url"])
+    assert status == 200 and f'"basePath": "{base}"' in html, "the tour does not use the tiles"
+    with urllib.request.urlopen(base + "/1/f0_0.jpg", timeout=10) as r:  # noqa: S310
         assert r.status == 200 and r.read(3) == b"\xff\xd8\xff"
-    return f"({directory})"
+    return f"({base})"
 
 
 @check("publishing on node A changes what node B serves (shared page cache, purged)")
-def check_publish(env, goods):
-    url = shell(
-        env,
-        "from products.models import ProductVariant; "
-        f"print(ProductVariant.objects.get(sku={goods['sku']!r}).page.url)",
-    ).splitlines()[-1]
-    page_id = shell(
-        env,
-        "from products.models import ProductVariant; "
-        f"print(ProductVariant.objects.get(sku={goods['sku']!r}).page_id)",
-    ).splitlines()[-1]
-    visitor = Client(f"http://127.0.0.1:{NODE_B}")
-    visitor.request(url)
-    status, _, _, headers = visitor.request(url)
+def check_publish(env, goods, tour):
+    node_a, node_b = f"http://127.0.0.1:{NODE_A}", f"http://127.0.0.1:{NODE_B}"
+    officer = Client(node_a)
+    assert officer.login_admin(node_a)
+    # An edit published on A: B served the page from the shared cache, then the new text.
+    Client(node_b).request(tour["url"])
+    status, _, _, headers = Client(node_b).request(tour["url"])
     assert status == 200 and headers.get("X-Page-Cache") == "hit", headers.get("X-Page-Cache")
-    officer = Client(f"http://127.0.0.1:{NODE_A}")
-    assert officer.login_admin(officer.base)
-    officer.request(f"/admin/pages/{page_id}/unpublish/")
-    status, _, _, _ = officer.request(f"/admin/pages/{page_id}/unpublish/", {})
+    intro = f"Giới thiệu mới {secrets.token_hex(4)}"
+    officer.edit_page(tour["id"], {"intro": intro})
+    status, _, html, headers = Client(node_b).request(tour["url"])
+    assert status == 200 and intro in html, f"node B still serves the old tour ({status})"
+    # A product unpublished on A: B answers 404 at once.
+    found = shell(
+        env,
+        "import json; from products.models import ProductVariant; "
+        f"v = ProductVariant.objects.select_related('page').get(sku={goods['sku']!r}); "
+        "print(json.dumps({'url': v.page.url, 'id': v.page_id}))",
+    ).splitlines()[-1]
+    product = json.loads(found)
+    Client(node_b).request(product["url"])
+    status, _, _, headers = Client(node_b).request(product["url"])
+    assert status == 200 and headers.get("X-Page-Cache") == "hit", headers.get("X-Page-Cache")
+    officer.request(f"/admin/pages/{product['id']}/unpublish/")
+    status, _, _, _ = officer.request(f"/admin/pages/{product['id']}/unpublish/", {})
     assert status == 200, status
-    status, _, _, _ = Client(f"http://127.0.0.1:{NODE_B}").request(url)
+    status, _, _, _ = Client(node_b).request(product["url"])
     assert status == 404, f"node B still serves the unpublished page ({status})"
-    return f"({url} → 404 on node B)"
+    return f"({tour['url']} new intro, {product['url']} → 404 on node B)"
+
+
+@check("throttle counters are shared by the nodes (Redis)")
+def check_throttle(env):
+    reference = shell(
+        env, "from shop.models import Order; print(Order.objects.earliest('pk').reference)"
+    ).splitlines()[-1]
+    visitor = Client(f"http://127.0.0.1:{LB}")
+    answers = []
+    for _ in range(6):  # THROTTLE_TRACK_REFERENCE: 5 wrong tries per reference in 15 min
+        visitor.request("/shop/track/")
+        status, _, _, _ = visitor.request(
+            "/shop/track/", {"reference": reference, "phone": "0999999999"}
+        )
+        answers.append(status)
+    assert {"a", "b"} <= set(visitor.nodes), visitor.nodes
+    assert answers == [200] * 5 + [429], answers
+    return f"(answers {answers}, nodes {''.join(visitor.nodes)})"
 
 
 @check("a worker killed mid-job loses no job: another worker retries it")
-def check_kill(env, tmp):
-    image_id = _upload(f"http://127.0.0.1:{NODE_A}", "scale-big", _panorama(8192, 4096))
-    _request_tiles(env, image_id)
+def check_kill(env, tmp, tour):
+    node_a = f"http://127.0.0.1:{NODE_A}"
+    editor = Client(node_a)
+    assert editor.login_admin(node_a), "admin login on node A failed"
+    image_id = _upload(editor, "scale-big", _panorama(8192, 4096))
+    _use_in_tour(editor, tour, 1, image_id)
     wait_for(lambda: (_tiles_job(env, image_id) or {}).get("status") == "running", 60, "claim")
     time.sleep(1.0)
     PROCS["worker"].send_signal(signal.SIGKILL)
@@ -414,6 +537,7 @@ def main() -> int:
 
     from tests.local_servers import MotoS3
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's log of every request
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=S3_PORT, verbose=False)
     moto.start()
     try:
@@ -454,17 +578,20 @@ def main() -> int:
         wait_http(f"http://127.0.0.1:{LB}/readyz")
         time.sleep(2.5)  # both servers pass HAProxy's first health check
         goods = target(env)
+        tour = _tour(env)
         print("== checks", flush=True)
         check_cart(env, goods)
         check_order(env, goods)
-        check_tiles(env)
-        check_kill(env, tmp)
+        check_throttle(env)
+        check_tiles(env, tour)
+        check_kill(env, tmp, tour)
         print("== checkout throughput through the load balancer", flush=True)
         two, placed2 = throughput(goods, f"http://127.0.0.1:{LB}")
         one, placed1 = throughput(goods, f"http://127.0.0.1:{LB_ONE}")
         print(f"   2 nodes: {two:.1f} orders/s ({placed2} placed)", flush=True)
         print(f"   1 node:  {one:.1f} orders/s ({placed1} placed)", flush=True)
-        check_publish(env, goods)
+        print(f"   (one machine, {os.cpu_count()} CPUs, shared by every process)", flush=True)
+        check_publish(env, goods, tour)
         leftovers = list((tmp / "media-must-stay-empty").rglob("*"))
         RESULTS.append(("nothing written to MEDIA_ROOT", not leftovers, str(leftovers[:3])))
     finally:

@@ -2,8 +2,9 @@
 ``gunicorn -c cms/gunicorn_conf.py cms.wsgi:application``.
 
 Every value can be changed from the environment (GUNICORN_BIND, GUNICORN_WORKERS, …). The
-access log is one JSON object per line with the path only: no query string (guest order links
-carry their token in ``?t=``), no client address, no user agent — nothing about the visitor.
+access log is one JSON object per line with the path only, its bearer tokens masked: no query
+string (guest order links carry their token in ``?t=``), no client address, no user agent —
+nothing about the visitor (cms/gunicorn_logging.py).
 """
 
 import os
@@ -22,9 +23,7 @@ preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
-access_log_format = (
-    '{"time": "%(t)s", "level": "INFO", "logger": "gunicorn.access", "method": "%(m)s", '
-    '"path": "%(U)s", "status": %(s)s, "bytes": "%(B)s", "ms": %(M)s}'
-)
+# Access and error lines as JSON, masked (cms/gunicorn_logging.py).
+logger_class = "cms.gunicorn_logging.JsonLogger"
 # Behind the load balancer on the same host or network: it sets X-Forwarded-Proto.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

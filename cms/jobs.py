@@ -63,12 +63,14 @@ class RetryPolicy:
 
 
 # Per kind of work: tiles are heavy (few, slow retries), index updates light and frequent,
-# e-mail patient (a relay may be down for hours). settings.JOBS_RETRY overrides per kind.
+# e-mail patient (a relay may be down for hours), phone messages (Zalo) less so: a new-order
+# notice hours late is worth little. settings.JOBS_RETRY overrides per kind.
 POLICIES = {
     "tiles": RetryPolicy(max_attempts=4, base_seconds=60, factor=4, max_seconds=3600),
     "renditions": RetryPolicy(max_attempts=4, base_seconds=30, factor=4, max_seconds=1800),
     "index": RetryPolicy(max_attempts=6, base_seconds=10, factor=3, max_seconds=1800),
     "email": RetryPolicy(max_attempts=6, base_seconds=60, factor=3, max_seconds=6 * 3600),
+    "phone": RetryPolicy(max_attempts=5, base_seconds=60, factor=3, max_seconds=3600),
 }
 DEFAULT_POLICY = RetryPolicy()
 

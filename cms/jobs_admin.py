@@ -22,6 +22,7 @@ KIND_LABELS = {
     "renditions": gettext_lazy("Ảnh thu nhỏ"),
     "index": gettext_lazy("Chỉ mục tìm kiếm"),
     "email": gettext_lazy("Thư điện tử"),
+    "phone": gettext_lazy("Tin nhắn Zalo"),
 }
 LIMIT = 200
 

@@ -9,7 +9,6 @@ one), which release the places through products.stock → experiences.places.
 """
 
 import io
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,15 +20,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cms.logsafe import describe
 from products.permissions import is_officer
 from shop.models import Order
 from shop.permissions import producer_ids_for
 
 from .models import Experience, ExperienceSession, Ticket
 from .places import session_id
-
-logger = logging.getLogger(__name__)
 
 CLOSED = (Order.Status.CANCELLED, Order.Status.REFUNDED)
 
@@ -84,15 +80,32 @@ def qr_png(ticket: Ticket) -> bytes:
     return out.getvalue()
 
 
-def send_ticket_email(order_pk: int) -> bool:
-    """The booking confirmation: each ticket's session, code and link, its QR attached."""
+def send_ticket_email(order_pk: int):
+    """Issue the order's tickets now (idempotent), and queue their e-mail: an "email" job
+    (cms/jobs.py), retried with backoff while the mail server fails. Returns the job, or None
+    when the order has no places in a session or no address."""
+    from cms import jobs
+
     order = Order.objects.filter(pk=order_pk).first()
-    if order is None:
-        return False
-    tickets = issue_tickets(order)
+    if order is None or not issue_tickets(order) or not order.email:
+        return None
+    return jobs.enqueue(
+        "email",
+        "experiences.bookings.deliver_ticket_email",
+        order_pk,
+        label=f"Vé trải nghiệm cho người mua: đơn #{order_pk}",
+    )
+
+
+def deliver_ticket_email(order_pk: int) -> bool:
+    """The "email" job: the booking confirmation, each ticket's session, code and link, its QR
+    attached. Raises when the mail server fails (the job is retried)."""
+    from shop.emails import send_now
+
+    order = Order.objects.filter(pk=order_pk).first()
+    tickets = tickets_of(order) if order else []
     if not tickets or not order.email:
-        return bool(tickets)
-    tickets = tickets_of(order)
+        return False
     with translation.override(order.language or settings.LANGUAGE_CODE):
         subject = _("Vé trải nghiệm — đơn %(ref)s") % {"ref": order.reference}
         body = render_to_string(
@@ -106,11 +119,7 @@ def send_ticket_email(order_pk: int) -> bool:
     message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [order.email])
     for t in tickets:
         message.attach(f"ve-{t.code}.png", qr_png(t), "image/png")
-    try:
-        message.send()
-    except Exception as exc:  # an email failure never undoes a booking
-        logger.error("Could not send tickets for order %s: %s", order.reference, describe(exc))
-        return False
+    send_now(message, f"tickets of order {order.reference}")
     return True
 
 

@@ -4,7 +4,7 @@ language the buyer ordered in (Vietnamese for orders from before that was record
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -40,10 +40,6 @@ def send_order_email(order_pk: int, kind: str, part_pk: int | None = None):
 def deliver_order_email(order_pk: int, kind: str, part_pk: int | None = None) -> bool:
     """Send the buyer's email now. Raises when the mail server fails (the job is retried),
     except for a refused recipient, which no retry can fix."""
-    from smtplib import SMTPRecipientsRefused
-
-    from cms.jobs import PermanentError
-
     from .models import Order
 
     order = (
@@ -71,13 +67,25 @@ def deliver_order_email(order_pk: int, kind: str, part_pk: int | None = None) ->
                 "site_url": settings.WAGTAILADMIN_BASE_URL,
             },
         )
+    send_now(
+        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [order.email]),
+        f"{kind} email for order {order.reference}",
+    )
+    return True
+
+
+def send_now(message: EmailMessage, what: str) -> None:
+    """Send one message from an "email" job (cms/jobs.py). A failure is logged (masked) and
+    raised, so the job is tried again with backoff and, after its last attempt, listed for
+    officers; a refused recipient fails the job at once, since no retry can fix it."""
+    from smtplib import SMTPRecipientsRefused
+
+    from cms.jobs import PermanentError
+
     try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [order.email])
-    except Exception as exc:  # never undoes or blocks an order: the job records and retries it
-        logger.error(
-            "Could not send %s email for order %s: %s", kind, order.reference, describe(exc)
-        )
+        message.send()
+    except Exception as exc:  # never undoes or blocks what sent it: the job records and retries
+        logger.error("Could not send the %s: %s", what, describe(exc))
         if isinstance(exc, SMTPRecipientsRefused):
             raise PermanentError(describe(exc)) from exc
         raise
-    return True

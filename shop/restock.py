@@ -6,9 +6,10 @@
    gets no new mail.
 2. `confirm(token)` marks it confirmed (the link is valid `CONFIRM_DAYS`).
 3. On restock — `products.stock.stock_changed`, sent after each stock operation commits — the
-   SKUs that now have units available are handed to a background task (django-tasks) that
-   sends one e-mail to each confirmed address, with an unsubscribe link, then deletes those
-   alerts: an alert is served once. Unconfirmed alerts are never served, and are deleted once
+   SKUs that now have units available are handed to a background job (cms/jobs.py) that
+   queues one "email" job per confirmed address: its e-mail, with an unsubscribe link, is
+   retried with backoff while the mail server fails, and the alert is deleted once it is sent:
+   an alert is served once. Unconfirmed alerts are never served, and are deleted once
    their link has expired.
 4. `unsubscribe(token)` deletes every alert of the address (the link in every mail never
    expires; it also answers RFC 8058 one-click POSTs from mail clients).
@@ -29,7 +30,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_tasks import task
 
 from cms.logsafe import describe
 from products.purchasable import get_purchasables, product_urls
@@ -159,8 +159,9 @@ def unsubscribe(token: str) -> int | None:
 
 
 def notify_back_in_stock(skus) -> int:
-    """E-mail every confirmed alert of these SKUs that now have units available, once; returns
-    the number of e-mails sent. Expired unconfirmed alerts of these SKUs are deleted."""
+    """The job a stock change queues: every confirmed alert of these SKUs that now have units
+    available gets its own "email" job (`deliver_restocked`), unless one waits already; returns
+    how many were queued. Expired unconfirmed alerts of these SKUs are deleted."""
     skus = sorted(set(skus))
     if not skus:
         return 0
@@ -178,23 +179,55 @@ def notify_back_in_stock(skus) -> int:
     items = {sku: item for sku, item in get_purchasables(waiting).items() if item.available > 0}
     if not items:
         return 0
-    urls = product_urls({item.product_id for item in items.values()})
-    sent = 0
-    for sku, item in items.items():
-        with transaction.atomic():
-            alerts = list(
-                RestockAlert.objects.select_for_update(skip_locked=True)
-                .filter(sku=sku, confirmed_at__isnull=False)
-                .order_by("pk")
-            )
-            for alert in alerts:
-                if _send_restocked(alert, item, urls.get(item.product_id, "")):
-                    sent += 1
-            RestockAlert.objects.filter(pk__in=[a.pk for a in alerts]).delete()
-    return sent
+    from cms import jobs
+
+    queued = 0
+    for sku in sorted(items):
+        for alert_pk in RestockAlert.objects.filter(
+            sku=sku, confirmed_at__isnull=False
+        ).values_list("pk", flat=True):
+            if not _notice_waiting(alert_pk):
+                jobs.enqueue(
+                    "email",
+                    "shop.restock.deliver_restocked",
+                    alert_pk,
+                    label=f"Thư báo có hàng trở lại: {sku} (đăng ký #{alert_pk})",
+                )
+                queued += 1
+    return queued
 
 
-def _send_restocked(alert: RestockAlert, item, url: str) -> bool:
+def _notice_waiting(alert_pk: int) -> bool:
+    from cms.models import Job
+
+    return Job.objects.filter(
+        function="shop.restock.deliver_restocked",
+        args=[alert_pk],
+        status__in=[Job.Status.QUEUED, Job.Status.RETRYING, Job.Status.RUNNING],
+    ).exists()
+
+
+def deliver_restocked(alert_pk: int) -> bool:
+    """The "email" job of one alert: the notice goes once, then the alert is deleted (an alert
+    is served once). Sold out again before the job ran: the alert waits for the next restock.
+    Raises when the mail server fails: the alert is kept and the job tried again."""
+    with transaction.atomic():
+        alert = (
+            RestockAlert.objects.select_for_update()
+            .filter(pk=alert_pk, confirmed_at__isnull=False)
+            .first()
+        )
+        if alert is None:  # served by another run, or unsubscribed meanwhile
+            return False
+        item = get_purchasables([alert.sku]).get(alert.sku)
+        if item is None or item.available <= 0:
+            return False
+        _send_restocked(alert, item, product_urls({item.product_id}).get(item.product_id, ""))
+        alert.delete()
+    return True
+
+
+def _send_restocked(alert: RestockAlert, item, url: str) -> None:
     leave = unsubscribe_url(alert.email)
     with translation.override(alert.language):
         subject = _("%(title)s đã có hàng trở lại") % {"title": item.title}
@@ -206,17 +239,18 @@ def _send_restocked(alert: RestockAlert, item, url: str) -> bool:
         "List-Unsubscribe": f"<{leave}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
-    return _send(subject, body, alert.email, headers)
+    from .emails import send_now
 
-
-@task()
-def notify_task(skus: list[str]) -> int:
-    return notify_back_in_stock(skus)
+    send_now(
+        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [alert.email], headers=headers),
+        "restock notice",
+    )
 
 
 @receiver(stock_changed, dispatch_uid="shop.restock.stock_changed")
 def stock_changed_alerts(sender, skus, **kwargs):
-    """Sent after the stock operation committed: SKUs with confirmed alerts go to the task."""
+    """Sent after the stock operation committed: SKUs with confirmed alerts go to an "email"
+    job, which queues one job per alert to tell (cms/jobs.py: each retried with backoff)."""
     waiting = list(
         RestockAlert.objects.filter(sku__in=list(skus), confirmed_at__isnull=False)
         .values_list("sku", flat=True)
@@ -224,7 +258,14 @@ def stock_changed_alerts(sender, skus, **kwargs):
     )
     if not waiting:
         return
+    from cms import jobs
+
     try:
-        notify_task.enqueue(sorted(waiting))
+        jobs.enqueue(
+            "email",
+            "shop.restock.notify_back_in_stock",
+            sorted(waiting),
+            label=f"Báo có hàng trở lại: {', '.join(sorted(waiting))[:150]}",
+        )
     except Exception:  # never break the stock change that triggered it
         logger.exception("Could not enqueue restock alerts for %s", waiting)

@@ -16,18 +16,16 @@ records the transfer with its bank reference. The ledger takes the producer's sh
 An exchange moves no money: the producer sends a new unit for the returned one.
 """
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cms.logsafe import describe
 from cms.templatetags.cms_tags import vnd
 from products.purchasable import producer_contacts, return_days
 from products.stock import restock
@@ -45,7 +43,6 @@ from .models import (
 )
 from .permissions import is_officer, producer_ids_for
 
-logger = logging.getLogger(__name__)
 R = ReturnRequest.Status
 BUYER, PRODUCER, OFFICER, SYSTEM = "buyer", "producer", "officer", "system"
 PENDING = (R.OPEN, R.ESCALATED)  # waiting for a decision
@@ -312,42 +309,73 @@ SUBJECTS = {
 }
 
 
-def notify(request_pk: int, what: str) -> None:
-    """Tell the buyer and the producer what happened to the case (never blocks it)."""
-    from django.template.loader import render_to_string
-    from django.utils import translation
-
-    request = (
+def _load(request_pk: int):
+    return (
         ReturnRequest.objects.select_related("order", "shipment")
         .prefetch_related("lines__line", "events")
         .filter(pk=request_pk)
         .first()
     )
-    if request is None:
-        return
+
+
+def _recipients(request: ReturnRequest) -> list[tuple[str, str, bool]]:
+    """(address, language, is the buyer) of everyone told about the case."""
     order = request.order
     contact = producer_contacts([request.shipment.producer_id]).get(request.shipment.producer_id)
-    recipients = [
+    return [
         (order.email, order.language or settings.LANGUAGE_CODE, True),
         *[(e, settings.LANGUAGE_CODE, False) for e in (contact.emails if contact else [])],
     ]
-    for address, language, buyer in recipients:
-        if not address:
-            continue
-        with translation.override(language):
-            subject = str(SUBJECTS[what]) % {"ref": order.reference}
-            body = render_to_string(
-                "shop/email/return.txt",
-                {
-                    "request": request,
-                    "order": order,
-                    "buyer": buyer,
-                    "site_url": settings.WAGTAILADMIN_BASE_URL,
-                },
+
+
+def notify(request_pk: int, what: str) -> None:
+    """Tell the buyer and the producer what happened to the case (never blocks it): one
+    "email" job per recipient (cms/jobs.py: retried with backoff, failures listed for
+    officers), so a refused producer address never sends the buyer's mail twice."""
+    from cms import jobs
+
+    request = _load(request_pk)
+    if request is None:
+        return
+    for index, (address, _language, _buyer) in enumerate(_recipients(request)):
+        if address:
+            jobs.enqueue(
+                "email",
+                "shop.returns.deliver_notice",
+                request_pk,
+                what,
+                index,
+                label=f"Thư đổi trả: yêu cầu #{request_pk} ({what}), người nhận {index + 1}",
             )
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-        except Exception as exc:  # noqa: BLE001 - an email failure never undoes a step
-            logger.error(
-                "Could not send the %s email of return %s: %s", what, request_pk, describe(exc)
-            )
+
+
+def deliver_notice(request_pk: int, what: str, index: int) -> bool:
+    """The "email" job: the case's news to its `index`-th recipient. Raises when the mail
+    server fails (the job is retried)."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from .emails import send_now
+
+    request = _load(request_pk)
+    recipients = _recipients(request) if request else []
+    if index >= len(recipients) or not recipients[index][0]:
+        return False
+    address, language, buyer = recipients[index]
+    order = request.order
+    with translation.override(language):
+        subject = str(SUBJECTS[what]) % {"ref": order.reference}
+        body = render_to_string(
+            "shop/email/return.txt",
+            {
+                "request": request,
+                "order": order,
+                "buyer": buyer,
+                "site_url": settings.WAGTAILADMIN_BASE_URL,
+            },
+        )
+    send_now(
+        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address]),
+        f"{what} email of return {request_pk}",
+    )
+    return True

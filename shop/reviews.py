@@ -10,12 +10,11 @@ part's producer may reply once. The product's rating counts published reviews on
 handed to the catalogue (`products.ratings.set_counts`) after every change.
 """
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone, translation
@@ -23,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cms.cache import purge_on_commit
-from cms.logsafe import describe
 from products.purchasable import producer_contacts, product_ids
 from products.ratings import set_counts
 from products.uploads import check_photos
@@ -31,7 +29,6 @@ from products.uploads import check_photos
 from .models import Order, OrderLine, OrderShipment, Review, ReviewPhoto
 from .permissions import is_officer, producer_ids_for
 
-logger = logging.getLogger(__name__)
 S = Review.Status
 
 
@@ -239,32 +236,60 @@ SUBJECTS = {
 }
 
 
-def notify(review_pk: int, what: str) -> None:
-    """A published review goes to the producer (so it can reply); a hidden one to the buyer,
-    with the reason. An email failure never undoes the moderation."""
-    from django.template.loader import render_to_string
-
-    review = Review.objects.select_related("line__order").filter(pk=review_pk).first()
-    if review is None:
-        return
-    order = review.line.order
+def _recipients(review: Review, what: str) -> list[tuple[str, str]]:
+    """(address, language) of who hears of a moderation: the producer of a published review
+    (so it can reply), the buyer of a hidden one (with the reason)."""
     if what == "published":
         contact = producer_contacts([review.producer_id]).get(review.producer_id)
-        recipients = [(e, settings.LANGUAGE_CODE) for e in (contact.emails if contact else [])]
-    else:
-        recipients = [(order.email, order.language or settings.LANGUAGE_CODE)]
-    for address, language in recipients:
-        if not address:
-            continue
-        with translation.override(language):
-            subject = str(SUBJECTS[what]) % {"product": review.line.title, "stars": review.rating}
-            body = render_to_string(
-                "shop/email/review.txt",
-                {"review": review, "what": what, "site_url": settings.WAGTAILADMIN_BASE_URL},
+        return [(e, settings.LANGUAGE_CODE) for e in (contact.emails if contact else [])]
+    order = review.line.order
+    return [(order.email, order.language or settings.LANGUAGE_CODE)]
+
+
+def _load(review_pk: int):
+    return Review.objects.select_related("line__order").filter(pk=review_pk).first()
+
+
+def notify(review_pk: int, what: str) -> None:
+    """One "email" job per recipient (cms/jobs.py: retried with backoff, failures listed for
+    officers). An email failure never undoes the moderation."""
+    from cms import jobs
+
+    review = _load(review_pk)
+    if review is None:
+        return
+    for index, (address, _language) in enumerate(_recipients(review, what)):
+        if address:
+            jobs.enqueue(
+                "email",
+                "shop.reviews.deliver_notice",
+                review_pk,
+                what,
+                index,
+                label=f"Thư đánh giá #{review_pk} ({what}), người nhận {index + 1}",
             )
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-        except Exception as exc:  # noqa: BLE001
-            logger.error(
-                "Could not send the %s email of review %s: %s", what, review_pk, describe(exc)
-            )
+
+
+def deliver_notice(review_pk: int, what: str, index: int) -> bool:
+    """The "email" job: the moderation's news to its `index`-th recipient. Raises when the
+    mail server fails (the job is retried)."""
+    from django.template.loader import render_to_string
+
+    from .emails import send_now
+
+    review = _load(review_pk)
+    recipients = _recipients(review, what) if review else []
+    if index >= len(recipients) or not recipients[index][0]:
+        return False
+    address, language = recipients[index]
+    with translation.override(language):
+        subject = str(SUBJECTS[what]) % {"product": review.line.title, "stars": review.rating}
+        body = render_to_string(
+            "shop/email/review.txt",
+            {"review": review, "what": what, "site_url": settings.WAGTAILADMIN_BASE_URL},
+        )
+    send_now(
+        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address]),
+        f"{what} email of review {review_pk}",
+    )
+    return True

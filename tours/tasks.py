@@ -23,9 +23,10 @@ from django.core.files import File
 from wagtail.images import get_image_model
 
 from cms import jobs
+from cms.cache import purge_on_commit
 from cms.storage import delete_tree, tiles_storage
 
-from .models import PanoramaTiles
+from .models import PanoramaTiles, Scene
 from .tiles import PREVIEW_FILENAME, PanoramaError, build_tiles
 
 logger = logging.getLogger(__name__)
@@ -125,6 +126,12 @@ def generate_tiles(image_id: int, *, force: bool = False) -> PanoramaTiles:
         shutil.rmtree(work, ignore_errors=True)
     record.status, record.config = PanoramaTiles.Status.READY, config
     record.save(update_fields=["status", "config", "updated_at"])
+    # Tours showing this panorama were served (and cached, by the site and the proxy) with the
+    # whole equirectangular file while the worker tiled it: they now get the tiles.
+    shown_in = Scene.objects.filter(panorama_id=image.pk).values_list("page_id", flat=True)
+    tours = sorted(set(shown_in))
+    if tours:
+        purge_on_commit(*(f"page:{pk}" for pk in tours))
     # Tiles of older versions of this image's file are dead weight.
     for old in PanoramaTiles.objects.filter(image=image).exclude(pk=record.pk):
         delete_tree(tiles_storage(), old.directory)

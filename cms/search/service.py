@@ -111,7 +111,7 @@ def _prepared(document, objects):
         return [prepare(document.doc_type, obj.pk, document.to_document(obj)) for obj in objects]
 
 
-def _write(prepared) -> None:
+def _write(prepared, strict: bool = False) -> None:
     _database.index(prepared)
     purge_on_commit("search")
     engine = elastic_engine()
@@ -120,9 +120,11 @@ def _write(prepared) -> None:
             engine.index(prepared)
         except engine.unavailable as exc:
             logger.warning("Elasticsearch unavailable, index update kept in the database: %s", exc)
+            if strict:
+                raise
 
 
-def _delete(doc_type: str, ids) -> None:
+def _delete(doc_type: str, ids, strict: bool = False) -> None:
     _database.remove(doc_type, ids)
     purge_on_commit("search")
     engine = elastic_engine()
@@ -133,10 +135,14 @@ def _delete(doc_type: str, ids) -> None:
             logger.warning(
                 "Elasticsearch unavailable, could not remove %s %s: %s", doc_type, ids, exc
             )
+            if strict:
+                raise
 
 
-def update_objects(doc_type: str, object_ids) -> int:
-    """Index the objects that are still indexable, drop the others. Returns how many indexed."""
+def update_objects(doc_type: str, object_ids, strict: bool = False) -> int:
+    """Index the objects that are still indexable, drop the others. Returns how many indexed.
+    The database index is always written; `strict` (the "index" job) raises when
+    Elasticsearch is unavailable, so the job is tried again and Elasticsearch catches up."""
     document = registry.get_document(doc_type)
     if document is None:
         return 0
@@ -144,9 +150,9 @@ def update_objects(doc_type: str, object_ids) -> int:
     live = list(document.get_queryset().filter(pk__in=object_ids))
     gone = set(object_ids) - {obj.pk for obj in live}
     if live:
-        _write(_prepared(document, live))
+        _write(_prepared(document, live), strict)
     if gone:
-        _delete(doc_type, gone)
+        _delete(doc_type, gone, strict)
     return len(live)
 
 

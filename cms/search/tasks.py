@@ -22,10 +22,11 @@ def update_index_task(doc_type: str, object_ids: list[int]) -> int:
 
 
 def update_index(doc_type: str, object_ids: list[int]) -> int:
-    """The "index" job: raises when the engine refuses, so the job is tried again."""
+    """The "index" job: the database index is written at once; raises when Elasticsearch is
+    unavailable (or the database refuses), so the job is tried again with backoff."""
     from . import service
 
-    return service.update_objects(doc_type, object_ids)
+    return service.update_objects(doc_type, object_ids, strict=True)
 
 
 def schedule(doc_type: str, object_ids: list[int]) -> None:

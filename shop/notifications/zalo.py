@@ -3,7 +3,8 @@
 POST {base}/message/template with the header `access_token` and a JSON body
 {"phone": "84…", "template_id": "…", "template_data": {...}, "tracking_id": "…"}; Zalo answers
 {"error": 0, "message": "Success", "data": {"msg_id": "…"}} or a non-zero `error`. Plain
-urllib (no new dependency), a short timeout, no retries: a notice must never hold a request.
+urllib (no new dependency), a short timeout, no retries here: it runs in a "phone" job
+(shop/notifications/__init__.py), which cms/jobs.py retries with backoff.
 """
 
 import json

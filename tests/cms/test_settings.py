@@ -130,3 +130,54 @@ def test_dev_defaults_are_embedded():
     assert debug == "True"
     assert cache == "django.core.cache.backends.locmem.LocMemCache"
     assert conn_max_age == "0"  # a connection per request outside production
+
+
+def _stack(module: str, **env) -> dict:
+    """The production-stack settings `module` resolves to in a fresh process with `env`."""
+    import json
+
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {"REDIS_URL", "TASKS_BACKEND", "AWS_STORAGE_BUCKET_NAME", "DJANGO_SETTINGS_MODULE"}
+    }
+    environment.update(env)
+    code = (
+        f"import django, json, os; os.environ['DJANGO_SETTINGS_MODULE']={module!r}; "
+        "from django.conf import settings; django.setup(); "
+        "from django.core.cache import caches; from django_tasks import task_backends; "
+        "from django.core.files.storage import storages; "
+        "print(json.dumps({'tasks': type(task_backends['default']).__name__, "
+        "'cache': type(caches['default']).__name__, 'sessions': settings.SESSION_ENGINE, "
+        "'storages': {a: type(storages[a]).__name__ for a in ('default', 'tiles', 'private')}}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def test_make_run_keeps_everything_in_process_and_on_disk():
+    """`make run` (manage.py's cms.settings.dev, nothing configured): jobs run in the request,
+    an in-process cache (throttle counters in it), database sessions, local folders."""
+    assert _stack("cms.settings.dev") == {
+        "tasks": "ImmediateBackend",
+        "cache": "LocMemCache",
+        "sessions": "django.contrib.sessions.backends.db",
+        "storages": {
+            "default": "FileSystemStorage",
+            "tiles": "FileSystemStorage",
+            "private": "PrivateFileSystemStorage",
+        },
+    }
+
+
+def test_redis_holds_the_cache_and_the_sessions_when_configured():
+    """REDIS_URL: the default cache (page cache, chrome, django-ratelimit's throttle counters)
+    is Redis, and sessions are read from it (written through to the database)."""
+    stack = _stack("cms.settings.dev", REDIS_URL="redis://127.0.0.1:6379/12")
+    assert stack["cache"] == "RedisCache"
+    assert stack["sessions"] == "django.contrib.sessions.backends.cached_db"
+    assert stack["tasks"] == "ImmediateBackend"  # the queue is its own choice (TASKS_BACKEND)

@@ -129,3 +129,61 @@ def test_command_rebuild():
     assert info["database"]["documents"] == info["registered"]
     assert info["database"]["rebuilt_at"] is not None
     assert titles("gom bat trang")
+
+
+class FlakyElasticsearch:
+    """Stands in for the Elasticsearch engine (cms/search/backends/elastic.py) at the service's
+    boundary: unreachable while `down`, then it records what it is sent."""
+
+    unavailable = ConnectionError
+
+    def __init__(self):
+        self.down, self.indexed = True, []
+
+    def index(self, prepared):
+        if self.down:
+            raise ConnectionError("Connection refused: 127.0.0.1:9200")
+        self.indexed.extend(prepared)
+
+    def remove(self, doc_type, ids):
+        if self.down:
+            raise ConnectionError("Connection refused: 127.0.0.1:9200")
+
+
+def test_index_updates_are_retried_with_backoff_while_elasticsearch_is_down(
+    monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    """The database index follows at once (search falls back to it); the "index" job keeps
+    trying Elasticsearch with backoff on the database queue until it answers."""
+    import django_tasks_db.management.commands.db_worker as db_worker
+    from django.test import override_settings
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from cms.models import Job
+    from tests.cms.test_jobs import DB_TASKS, _run_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    engine = FlakyElasticsearch()
+    monkeypatch.setattr(service, "elastic_engine", lambda: engine)
+    page = ProductPage.objects.live().get(title="Hành phi")
+    page.title = "Hành phi Phương Quân"
+    with override_settings(TASKS=DB_TASKS):
+        with django_capture_on_commit_callbacks(execute=True):
+            page.save_revision().publish()
+        job = Job.objects.filter(kind="index", args=["product", [page.pk]]).latest("pk")
+        before = timezone.now()
+        _run_worker()
+        job.refresh_from_db()
+        assert job.status == Job.Status.RETRYING and job.attempts == 1
+        assert job.last_error.startswith("ConnectionError")
+        assert 9 <= (job.next_attempt_at - before).total_seconds() <= 11  # "index": from 10 s
+        doc = IndexedDocument.objects.get(doc_type="product", object_id=page.pk)
+        assert doc.title == "Hành phi Phương Quân"  # the database index did not wait
+
+        engine.down = False
+        DBTaskResult.objects.filter(pk=job.task_result_id).update(run_after=timezone.now())
+        _run_worker()
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED and job.attempts == 2
+    assert [d.object_id for d in engine.indexed] == [page.pk]

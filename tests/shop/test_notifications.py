@@ -7,10 +7,11 @@ import time
 import pytest
 from django.core import mail
 
+from cms.models import Job
 from products.models import ProducerPage
 from products.roles import producer_group_name
 from shop.checkout import place_order
-from shop.notifications import notify_new_order, phone_provider
+from shop.notifications import message_new_order, phone_provider
 from shop.notifications.zalo import ZaloZNS, ZNSError, zalo_phone
 
 from .conftest import address
@@ -73,17 +74,37 @@ def test_without_keys_the_phone_channel_is_off(two_variants, settings):
 def test_a_refused_or_slow_provider_never_blocks_the_order(
     two_variants, zalo, settings, django_capture_on_commit_callbacks
 ):
-    ProducerPage.objects.filter(pk=two_variants[0].page.producer_id).update(phone="0912345678")
+    producer_id = two_variants[0].page.producer_id
+    ProducerPage.objects.filter(pk=producer_id).update(phone="0912345678")
     settings.ZALO_ZNS_ACCESS_TOKEN = "wrong-token"
+    settings.JOBS_RETRY = {"phone": {"max_attempts": 2}}
     order = _order(two_variants, django_capture_on_commit_callbacks)
     assert order.pk and zalo.requests  # tried, refused, logged
+    # The phone notice is a job of its own: tried again, then listed for officers; the
+    # producer's e-mail went once.
+    job = Job.objects.get(kind="phone", args=[order.pk, producer_id])
+    assert job.status == Job.Status.FAILED and job.attempts == 2
+    assert job.last_error.startswith("ZNSError: -124")
+    mails = Job.objects.get(function="shop.notifications.email_new_order", args=job.args)
+    assert mails.status == Job.Status.SUCCEEDED and mails.attempts == 1
     settings.ZALO_ZNS_ACCESS_TOKEN = FakeZalo.TOKEN
     settings.NOTIFY_TIMEOUT_SECONDS = 0.5
     zalo.delay = 2
     started = time.monotonic()
-    sent = notify_new_order(order.pk)
-    assert time.monotonic() - started < 2 * 2  # gave up after the timeout per message
-    assert all(result["phone"] is None for result in sent.values())
+    with pytest.raises(ZNSError):  # the job records it and tries again later
+        message_new_order(order.pk, producer_id)
+    assert time.monotonic() - started < 2  # gave up after the timeout
+
+
+def test_a_phone_number_zalo_cannot_take_fails_at_once(
+    two_variants, zalo, django_capture_on_commit_callbacks
+):
+    producer_id = two_variants[0].page.producer_id
+    ProducerPage.objects.filter(pk=producer_id).update(phone="12345")
+    order = _order(two_variants, django_capture_on_commit_callbacks)
+    job = Job.objects.get(kind="phone", args=[order.pk, producer_id])
+    assert job.status == Job.Status.FAILED and job.attempts == 1
+    assert not zalo.requests
 
 
 def test_client_refuses_bad_phones_and_reports_errors(zalo):

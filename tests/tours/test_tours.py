@@ -154,6 +154,28 @@ def test_request_tiles_runs_the_task_after_commit(django_capture_on_commit_callb
     assert record.status == PanoramaTiles.Status.READY
 
 
+def test_finished_tiles_purge_the_cached_tour_pages(django_capture_on_commit_callbacks):
+    """While the worker tiles a new panorama its tours are served (and cached) with the whole
+    file; the tiles being ready makes those copies stale."""
+    from django.test import Client
+
+    tour = _bat_trang_tour()
+    image = _image((1024, 512), "new-scene")
+    scene = tour.scenes.first()
+    scene.panorama = image
+    scene.save()
+    first = Client().get(tour.url)
+    again = Client().get(tour.url)
+    assert again["X-Page-Cache"] == "hit" and image.file.url in again.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        record = generate_tiles(image.pk)
+    fresh = Client().get(tour.url)
+    assert first.status_code == fresh.status_code == 200
+    assert fresh["X-Page-Cache"] == "miss"
+    assert f"/{record.directory}" in fresh.content.decode()
+
+
 def _admin_client(client, demo_password):
     from django.contrib.auth import get_user_model
 
