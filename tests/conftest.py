@@ -85,3 +85,14 @@ def _fresh_cache():
     for alias in caches:
         caches[alias].clear()
     yield
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run the code and the purges and jobs it schedules on commit, as a real request would."""
+
+    def run(fn, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(*args, **kwargs)
+
+    return run

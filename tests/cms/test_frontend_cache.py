@@ -28,15 +28,6 @@ def proxy():
     server.stop()
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    def run(fn, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(*args, **kwargs)
-
-    return run
-
-
 def _get(client, url):
     answer = client.get(url, HTTP_HOST="ocop.example.vn")
     assert answer.status_code == 200, url

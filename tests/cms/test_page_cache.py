@@ -15,17 +15,6 @@ from tests.shop.test_admin import make_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run the code and the purges it schedules on commit, as a real request would."""
-
-    def run(fn, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(*args, **kwargs)
-
-    return run
-
-
 def get(client, url):
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)

@@ -212,15 +212,6 @@ def test_offline_background_data_labels_the_programme_communes(client):
     assert 105.2 < min(lons) < max(lons) < 106.1 and 20.5 < min(lats) < max(lats) < 21.5
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    def run(fn, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(*args, **kwargs)
-
-    return run
-
-
 def test_map_page_is_purged_when_ntm_results_or_public_batches_change(commit):
     client = Client()
     assert client.get("/ban-do/")["X-Page-Cache"] == "miss"
