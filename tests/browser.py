@@ -2,7 +2,7 @@
 
 Use the `browser_page` fixture from tests/conftest.py. Browser tests run with a transactional
 database (the live server runs in another thread), which Django flushes after each test — so
-they seed the demo data themselves with `seed_live_demo()`.
+they put the seeded demo data back themselves with `seed_live_demo()`.
 """
 
 import os
@@ -33,8 +33,15 @@ requires_chromium = pytest.mark.skipif(
 
 
 def seed_live_demo(password: str) -> None:
+    """The seeded demo database, as the session seeded it (tests/db_snapshot.py); seeded
+    afresh only for another password or when nothing was kept."""
     from django.core.management import call_command
 
+    from tests import db_snapshot
+    from tests.conftest import DEMO_PASSWORD
+
+    if password == DEMO_PASSWORD and db_snapshot.restore():
+        return
     call_command("seed_demo", "--password", password, verbosity=0)
 
 

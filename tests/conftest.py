@@ -4,6 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
 
+from tests import db_snapshot
+
 DEMO_PASSWORD = "test-demo-pass"
 
 
@@ -26,6 +28,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("seed_demo", "--password", DEMO_PASSWORD, verbosity=0)
         _warm_renditions()
+        db_snapshot.take()  # transactional tests put this state back after Django's flush
 
 
 @pytest.fixture

@@ -55,12 +55,18 @@ def seed_after_flush(password):
 
     Django flushes every table after a transactional test, including the rows Wagtail's own
     migrations create (default locale, root page, root collection) that `seed_demo` builds on;
-    put those back first, then seed.
+    put those back first, then seed — or, with the demo password, put back the session's seeded
+    database as it was kept (tests/db_snapshot.py).
     """
     from django.conf import settings
     from django.core.management import call_command
     from wagtail.models import Collection, Locale, Page
 
+    from tests import db_snapshot
+    from tests.conftest import DEMO_PASSWORD
+
+    if password == DEMO_PASSWORD and db_snapshot.restore():
+        return
     if not Page.objects.exists():
         Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
         Page.add_root(instance=Page(title="Root", slug="root"))
