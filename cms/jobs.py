@@ -30,6 +30,7 @@ import datetime
 import logging
 import os
 import socket
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -107,20 +108,25 @@ def dispatch(job_id: int, run_after: datetime.datetime | None = None) -> None:
     """Put "run job N" on the task queue (now, or not before `run_after`)."""
     from .models import Job
 
+    defers = _backend_defers()
     try:
-        if run_after is not None and _backend_defers():
-            result = run_job.using(run_after=run_after).enqueue(job_id)
-        else:
-            result = run_job.enqueue(job_id)
+        # A queue that keeps its tasks (the database backend): the task row and the job's link
+        # to it are written in one transaction (one commit, not two). The immediate backend
+        # runs the job inside enqueue(), which must not be in a transaction of ours.
+        with transaction.atomic() if defers else nullcontext():
+            if run_after is not None and defers:
+                result = run_job.using(run_after=run_after).enqueue(job_id)
+            else:
+                result = run_job.enqueue(job_id)
+            # The immediate backend has run (and finished) the job by now; keep its result id
+            # only while the job still waits for it.
+            Job.objects.filter(
+                pk=job_id, status__in=[Job.Status.QUEUED, Job.Status.RETRYING]
+            ).update(task_result_id=str(result.id)[:64])
     except Exception as exc:  # a queue outage must not break the request; the job stays listed
         logger.error("Could not enqueue job %s: %s", job_id, describe(exc))
         Job.objects.filter(pk=job_id).update(last_error=describe(exc), updated_at=timezone.now())
         return
-    # The immediate backend has run (and finished) the job by now; keep its result id only
-    # while the job still waits for it.
-    Job.objects.filter(pk=job_id, status__in=[Job.Status.QUEUED, Job.Status.RETRYING]).update(
-        task_result_id=str(result.id)[:64]
-    )
 
 
 @task(takes_context=True)

@@ -297,8 +297,13 @@ class ProductPage(Bilingual, Page):
     @property
     def restricted(self) -> bool:
         """Sold only online-paid, to adults, with a licence shown."""
-        strong = self.alcohol_abv is not None and self.alcohol_abv >= self.ALCOHOL_RESTRICTED_FROM
-        return bool(self.age_restricted or strong)
+        return self.is_restricted(self.alcohol_abv, self.age_restricted)
+
+    @classmethod
+    def is_restricted(cls, alcohol_abv, age_restricted: bool) -> bool:
+        """The rule behind `restricted`, for a caller holding only the two values."""
+        strong = alcohol_abv is not None and alcohol_abv >= cls.ALCOHOL_RESTRICTED_FROM
+        return bool(age_restricted or strong)
 
     # Denormalised for listing, filters and sorting; kept in step by save().
     producer = models.ForeignKey(

@@ -15,10 +15,10 @@ from wagtail.signals import published, unpublished
 
 from cms import cache
 
-from .models import ProductPage, TraceabilityBatch
+from .models import ProductPage, ProductVariant, TraceabilityBatch
 from .ntm import NtmIndicator, NtmResult
 from .ratings import rating_changed
-from .stock import in_stock_condition, page_ids_for_skus, stock_changed
+from .stock import in_stock_condition, stock_changed
 
 STATE_PREFIX = "pc:in-stock:"
 
@@ -30,20 +30,27 @@ def _store():
 
 
 @receiver(stock_changed, dispatch_uid="products.page_cache.stock")
-def purge_on_stock_change(sender, skus, **kwargs):
+def purge_on_stock_change(sender, skus, flipped=None, **kwargs):
     if not cache.enabled():
         return
-    ids = page_ids_for_skus(skus)
-    if not ids:
+    pages = dict(ProductVariant.objects.filter(sku__in=set(skus)).values_list("sku", "page_id"))
+    if not pages:
         return
-    now = dict(
-        ProductPage.objects.filter(pk__in=ids)
-        .annotate(stocked=in_stock_condition())
-        .values_list("pk", "stocked")
+    tags = [f"page:{pk}" for pk in sorted(set(pages.values()))]
+    # Only a variant that ran out or came back can change its product's "in stock" (`flipped`
+    # of the event; None: not known, look at every product).
+    check = {pk for sku, pk in pages.items() if flipped is None or sku in flipped}
+    now = (
+        dict(
+            ProductPage.objects.filter(pk__in=check)
+            .annotate(stocked=in_stock_condition())
+            .values_list("pk", "stocked")
+        )
+        if check
+        else {}
     )
     before = _store().get_many([STATE_PREFIX + str(pk) for pk in now])
     flipped = [pk for pk, state in now.items() if before.get(STATE_PREFIX + str(pk)) != state]
-    tags = [f"page:{pk}" for pk in now]
     if flipped:
         producers = ProductPage.objects.filter(pk__in=flipped).values_list("producer_id", flat=True)
         tags += ["products", *(f"page:{p}" for p in producers if p)]

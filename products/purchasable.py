@@ -66,52 +66,60 @@ def get_purchasables(skus: Iterable[str]) -> dict[str, Purchasable]:
     skus = set(own)
     if not skus:
         return found
-    variants = (
-        ProductVariant.objects.filter(
-            sku__in=skus, page__in=public(ProductPage), page__producer__isnull=False
-        )
-        .select_related("page", "page__producer")
-        .only(
-            "sku",
-            "label",
-            "price",
-            "weight_grams",
-            "page__id",
-            "page__alcohol_abv",
-            "page__age_restricted",
-            "page__licence_number",
-            "page__title",
-            "page__producer__id",
-            "page__producer__title",
-            "page__producer__slug",
-        )
+    # Plain values, not model instances (a page and its producer per row, with Wagtail's page
+    # machinery): the final click of every buyer reads this, sold out or not.
+    rows = ProductVariant.objects.filter(
+        sku__in=skus, page__in=public(ProductPage), page__producer__isnull=False
+    ).values_list(
+        "sku",
+        "label",
+        "price",
+        "weight_grams",
+        "page_id",
+        "page__title",
+        "page__alcohol_abv",
+        "page__age_restricted",
+        "page__licence_number",
+        "page__producer_id",
+        "page__producer__title",
+        "page__producer__slug",
     )
     free = availability(skus)
-    variants = list(variants)
+    rows = list(rows)
     # A product sold by another source (an experience: places in dated sessions) is not sold
     # by its variants.
-    claimed = sources.claimed_products({v.page_id for v in variants})
-    found.update(
-        {
-            v.sku: Purchasable(
-                sku=v.sku,
-                title=v.page.title,
-                variant_label=v.label,
-                unit_price=int(v.price),
-                producer_id=v.page.producer.pk,
-                producer_title=v.page.producer.title,
-                producer_slug=v.page.producer.slug,
-                available=free.get(v.sku, 0),
-                product_id=v.page.pk,
-                weight_grams=v.weight_grams,
-                restricted=v.page.restricted,
-            )
-            for v in variants
-            # Restricted goods without the seller's licence are not for sale, however published.
-            if not (v.page.restricted and not v.page.licence_number.strip())
-            and v.page_id not in claimed
-        }
-    )
+    claimed = sources.claimed_products({row[4] for row in rows})
+    for (
+        sku,
+        label,
+        price,
+        weight,
+        page_id,
+        title,
+        abv,
+        age_restricted,
+        licence,
+        producer_id,
+        producer_title,
+        producer_slug,
+    ) in rows:
+        restricted = ProductPage.is_restricted(abv, age_restricted)
+        # Restricted goods without the seller's licence are not for sale, however published.
+        if (restricted and not licence.strip()) or page_id in claimed:
+            continue
+        found[sku] = Purchasable(
+            sku=sku,
+            title=title,
+            variant_label=label,
+            unit_price=int(price),
+            producer_id=producer_id,
+            producer_title=producer_title,
+            producer_slug=producer_slug,
+            available=free.get(sku, 0),
+            product_id=page_id,
+            weight_grams=weight,
+            restricted=restricted,
+        )
     return found
 
 

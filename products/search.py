@@ -118,9 +118,12 @@ class ProductDocument(SearchDocument):
 
 
 @receiver(stock_changed, dispatch_uid="products.search.stock_changed")
-def reindex_on_stock_change(sender, skus, **kwargs):
-    """In-stock is a facet: re-index the products whose variants these SKUs are."""
-    schedule_update(ProductDocument.doc_type, page_ids_for_skus(skus))
+def reindex_on_stock_change(sender, skus, flipped=None, **kwargs):
+    """In-stock is a facet: re-index the products of the variants that ran out or came back
+    (a sale that leaves units behind changes nothing the index holds)."""
+    skus = skus if flipped is None else flipped
+    if skus:
+        schedule_update(ProductDocument.doc_type, page_ids_for_skus(skus))
 
 
 @receiver(rating_changed, dispatch_uid="products.search.rating_changed")

@@ -31,7 +31,11 @@ from . import sources
 from .models import ProductVariant, StockItem, StockMovement
 
 # Sent after commit, once per operation: sender=StockItem, skus=frozenset[str], operation=str
-# ("set", "reserve", "release", "consume", "restock").
+# ("set", "reserve", "release", "consume", "restock"), flipped=frozenset[str]: the SKUs whose
+# availability went to zero or up from zero (their "in stock" changed). Read off each row as
+# the operation wrote it, under its lock, so no flip is missed when buyers race; a sale that
+# leaves units behind flips nothing. A product's own "in stock" (any variant available) can
+# only change with a flip of one of its variants.
 stock_changed = django.dispatch.Signal()
 
 SET, RESERVE, RELEASE, CONSUME, RESTOCK = "set", "reserve", "release", "consume", "restock"
@@ -63,12 +67,36 @@ class StockConflict(Exception):
         super().__init__(", ".join(c.sku for c in conflicts))
 
 
-def _announce(skus: Iterable[str], operation: str) -> None:
-    skus = frozenset(skus)
+def _announce(skus: Iterable[str], operation: str, flipped: Iterable[str]) -> None:
+    skus, flipped = frozenset(skus), frozenset(flipped)
     if skus:
         transaction.on_commit(
-            lambda: stock_changed.send(sender=StockItem, skus=skus, operation=operation)
+            lambda: stock_changed.send(
+                sender=StockItem, skus=skus, operation=operation, flipped=flipped
+            )
         )
+
+
+def _flips(before: int, after: int) -> bool:
+    """Whether a row's availability crossed zero (in stock ↔ sold out)."""
+    return (before > 0) != (after > 0)
+
+
+def _update_row(sku: str, assignment: str, condition: str, quantity: int) -> int | None:
+    """One conditional UPDATE of a stock row by `quantity` (both templates take it once),
+    `version` raised; returns the units available after it (as written, under the row's
+    lock), or None when no row matched."""
+    from django.db import connection
+
+    table = connection.ops.quote_name(StockItem._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {assignment}, version = version + 1 "
+            f"WHERE {condition} AND sku = %s RETURNING on_hand - reserved",
+            [quantity, quantity, sku],
+        )
+        row = cursor.fetchone()
+    return None if row is None else row[0]
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -144,8 +172,10 @@ def _set_locked(item: StockItem, quantity: int, *, user, reason: str) -> bool:
 def set_on_hand(sku: str, quantity: int, *, user=None, reason: str = "") -> StockItem:
     """Set the on-hand quantity of a SKU, recording who changed it and from what."""
     item, _created = StockItem.objects.select_for_update().get_or_create(sku=sku)
+    before = item.on_hand - item.reserved
     if _set_locked(item, int(quantity), user=user, reason=reason):
-        _announce([sku], SET)
+        after = item.on_hand - item.reserved
+        _announce([sku], SET, [sku] if _flips(before, after) else [])
     return item
 
 
@@ -159,7 +189,7 @@ def set_many(changes: Iterable[tuple[str, int, int]], *, user=None, reason: str 
     changes = sorted((str(sku), int(seen), int(new)) for sku, seen, new in changes)
     if not changes:
         return []
-    changed = []
+    changed, flipped = [], []
     with transaction.atomic():
         skus = [sku for sku, _seen, _new in changes]
         ensure_stock_items(skus)
@@ -175,9 +205,12 @@ def set_many(changes: Iterable[tuple[str, int, int]], *, user=None, reason: str 
         if conflicts:
             raise StockConflict(conflicts)
         for sku, _seen, new in changes:
+            before = rows[sku].on_hand - rows[sku].reserved
             if _set_locked(rows[sku], new, user=user, reason=reason):
                 changed.append(sku)
-        _announce(changed, SET)
+                if _flips(before, rows[sku].on_hand - rows[sku].reserved):
+                    flipped.append(sku)
+        _announce(changed, SET, flipped)
     return changed
 
 
@@ -201,15 +234,18 @@ def reserve(items: Iterable[tuple[str, int]]) -> None:
     with transaction.atomic():
         for source, theirs in others:
             source.reserve(theirs)
+        emptied = []
         for sku, quantity in totals:
-            updated = StockItem.objects.filter(
-                sku=sku, on_hand__gte=F("reserved") + quantity
-            ).update(reserved=F("reserved") + quantity, version=F("version") + 1)
-            if updated != 1:
+            after = _update_row(
+                sku, "reserved = reserved + %s", "on_hand >= reserved + %s", quantity
+            )
+            if after is None:
                 item = StockItem.objects.filter(sku=sku).values("on_hand", "reserved").first()
                 free = item["on_hand"] - item["reserved"] if item else 0
                 raise InsufficientStock(sku, quantity, max(free, 0))
-        _announce((sku for sku, _q in totals), RESERVE)
+            if after == 0:
+                emptied.append(sku)
+        _announce((sku for sku, _q in totals), RESERVE, emptied)
 
 
 def release(items: Iterable[tuple[str, int]]) -> None:
@@ -219,13 +255,14 @@ def release(items: Iterable[tuple[str, int]]) -> None:
     with transaction.atomic():
         for source, theirs in others:
             source.release(theirs)
-        released = []
+        released, refilled = [], []
         for sku, quantity in totals:
-            if StockItem.objects.filter(sku=sku, reserved__gte=quantity).update(
-                reserved=F("reserved") - quantity, version=F("version") + 1
-            ):
+            after = _update_row(sku, "reserved = reserved - %s", "reserved >= %s", quantity)
+            if after is not None:
                 released.append(sku)
-        _announce(released, RELEASE)
+                if _flips(after - quantity, after):
+                    refilled.append(sku)
+        _announce(released, RELEASE, refilled)
 
 
 def consume(items: Iterable[tuple[str, int]], *, reason: str = "", user=None) -> None:
@@ -253,7 +290,8 @@ def consume(items: Iterable[tuple[str, int]], *, reason: str = "", user=None) ->
                 reason=reason[:100],
             )
             consumed.append(sku)
-        _announce(consumed, CONSUME)
+        # On hand and reserved fall together: what is available does not change.
+        _announce(consumed, CONSUME, [])
 
 
 def restock(items: Iterable[tuple[str, int]], *, reason: str = "", user=None) -> None:
@@ -263,7 +301,7 @@ def restock(items: Iterable[tuple[str, int]], *, reason: str = "", user=None) ->
     with transaction.atomic():
         for source, theirs in others:
             source.restock(theirs)
-        restocked = []
+        restocked, refilled = [], []
         for sku, quantity in totals:
             item = StockItem.objects.select_for_update().filter(sku=sku).first()
             if item is None:
@@ -279,4 +317,7 @@ def restock(items: Iterable[tuple[str, int]], *, reason: str = "", user=None) ->
                 reason=reason[:100],
             )
             restocked.append(sku)
-        _announce(restocked, RESTOCK)
+            before = item.on_hand - item.reserved
+            if _flips(before, before + quantity):
+                refilled.append(sku)
+        _announce(restocked, RESTOCK, refilled)

@@ -30,7 +30,8 @@ DEPOSIT_NO_COD = gettext_lazy(
 )
 
 
-# Sent once an order is committed: sender=Order, order_pk=int (experiences issue tickets on it).
+# Sent once an order is committed: sender=Order, order_pk=int, skus=frozenset of its SKUs
+# (experiences issue tickets for the SKUs that are places in their sessions).
 order_placed = django.dispatch.Signal()
 
 
@@ -86,6 +87,9 @@ class ProducerGroup:
 class PricedCart:
     groups: list[ProducerGroup]
     problems: list[str]
+    # The catalogue's records this pricing read (by SKU): place_order may price from them
+    # again rather than read them a second time in the same request.
+    found: Mapping[str, Purchasable] = field(default_factory=dict, repr=False)
 
     @property
     def subtotal(self) -> int:
@@ -147,12 +151,15 @@ def price_cart(
     destination: Commune | None = None,
     *,
     quote: bool = True,
+    found: Mapping[str, Purchasable] | None = None,
 ) -> PricedCart:
     """Group cart items by producer with current prices and a delivery quote to `destination`
     (the buyer's commune; None: the default province, by the fee table); report what can no
     longer be bought. `quote=False`: no delivery quotes (fees 0) — for a caller that only needs
-    the lines and what is short, as the order's final click does before placing it."""
-    found = get_purchasables(items.keys())
+    the lines and what is short, as the order's final click does before placing it.
+    `found`: the records an earlier pricing of the same request read (`PricedCart.found`)."""
+    if found is None or not set(items) <= set(found):
+        found = get_purchasables(items.keys())
     groups: dict[int, ProducerGroup] = {}
     problems = []
     for sku, quantity in items.items():
@@ -184,7 +191,7 @@ def price_cart(
             group.quote = quote_part(
                 group.producer_id, group.lines, group.subtotal, destination, group.method
             )
-    return PricedCart(ordered, problems)
+    return PricedCart(ordered, problems, found)
 
 
 @dataclass
@@ -216,12 +223,17 @@ def place_order(
     invoice: Mapping[str, str] | None = None,
     adult: bool = False,
     consented_at: datetime | None = None,
+    read: PricedCart | None = None,
 ) -> Order:
     """Create the order and reserve its stock atomically; either all of it happens or nothing.
 
     `consented_at` is when the buyer agreed to the purchase terms and, separately, to the
     processing of their personal data (the checkout form's submit; both boxes are required
     there); it is recorded on the order as both consents' time — now, when not given.
+
+    `read`: the same request's pricing of these items (the final click's, without quotes):
+    its catalogue records are priced again with the delivery quotes instead of being read a
+    second time. Stock is not taken from it: the reservation re-checks every unit under lock.
 
     `token` is the review step's one-time token: an order already placed with it is returned
     as it is (a double tap, a second tab, a retry after the connection dropped), and two
@@ -244,7 +256,7 @@ def place_order(
     destination = Commune.objects.select_related("province").filter(pk=address.commune_id).first()
     if destination is None:
         raise CheckoutError(_("Xã/phường giao hàng không hợp lệ."))
-    priced = price_cart(clean, shipping, destination)
+    priced = price_cart(clean, shipping, destination, found=read.found if read else None)
     missing = [sku for sku in clean if sku not in {ln.item.sku for ln in priced.lines}]
     if missing:
         raise CheckoutError(
@@ -373,9 +385,12 @@ def _create(priced, address, destination, method, user, token, invoice, consente
         except InsufficientStock as exc:
             item = next(ln.item for ln in priced.lines if ln.item.sku == exc.sku)
             raise CheckoutError(_short_message(item, exc.available))
-        transaction.on_commit(lambda: emails.send_order_email(order.pk, "placed"))
-        transaction.on_commit(lambda: notify_producers(order.pk))
-        transaction.on_commit(lambda: order_placed.send(sender=Order, order_pk=order.pk))
+        # The buyer's and the producers' messages are jobs recorded with the order (one commit;
+        # a rolled-back order queues nothing) and run once it is committed.
+        emails.send_order_email(order.pk, "placed")
+        notify_producers(order.pk, [group.producer_id for group in priced.groups])
+        skus = frozenset(line.item.sku for line in priced.lines)
+        transaction.on_commit(lambda: order_placed.send(sender=Order, order_pk=order.pk, skus=skus))
     return order
 
 

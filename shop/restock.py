@@ -248,9 +248,14 @@ def _send_restocked(alert: RestockAlert, item, url: str) -> None:
 
 
 @receiver(stock_changed, dispatch_uid="shop.restock.stock_changed")
-def stock_changed_alerts(sender, skus, **kwargs):
-    """Sent after the stock operation committed: SKUs with confirmed alerts go to an "email"
-    job, which queues one job per alert to tell (cms/jobs.py: each retried with backoff)."""
+def stock_changed_alerts(sender, skus, flipped=None, **kwargs):
+    """Sent after the stock operation committed: SKUs that came back (`flipped`: their
+    availability crossed zero) with confirmed alerts go to an "email" job, which queues one
+    job per alert to tell (cms/jobs.py: each retried with backoff)."""
+    if flipped is not None:
+        skus = flipped
+    if not skus:
+        return
     waiting = list(
         RestockAlert.objects.filter(sku__in=list(skus), confirmed_at__isnull=False)
         .values_list("sku", flat=True)

@@ -348,6 +348,7 @@ def review(request):
                 invoice=form.invoice(),
                 adult=bool(data.get("adult_confirmed")),
                 consented_at=_consented_at(request),
+                read=priced,
             )
         except CheckoutError as exc:
             for message in exc.messages:

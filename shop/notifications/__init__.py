@@ -6,6 +6,7 @@ simply off; nothing here can undo or block an order — each notice is a backgro
 """
 
 import logging
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -33,18 +34,22 @@ def phone_provider():
     return None
 
 
-def notify_producers(order_pk: int) -> list:
+def notify_producers(order_pk: int, producer_ids: Iterable[int] | None = None) -> list:
     """Queue the producers' notices of a new order, so the buyer's checkout never waits for a
     mail server or Zalo: per producer with a part in it, an "email" job (its logins and contact
     address) and, when the phone channel is on, a "phone" job. Each is retried on its own
-    (cms/jobs.py): a mail server that is down never sends the Zalo message twice."""
+    (cms/jobs.py): a mail server that is down never sends the Zalo message twice.
+    `producer_ids`: the producers with a part, when the caller knows them (the order being
+    placed); read from the order's parts otherwise."""
     from cms import jobs
 
     from ..models import OrderShipment
 
-    producers = sorted(
-        set(OrderShipment.objects.filter(order_id=order_pk).values_list("producer_id", flat=True))
-    )
+    if producer_ids is None:
+        producer_ids = OrderShipment.objects.filter(order_id=order_pk).values_list(
+            "producer_id", flat=True
+        )
+    producers = sorted(set(producer_ids))
     queued = []
     for producer_id in producers:
         queued.append(

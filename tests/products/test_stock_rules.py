@@ -67,6 +67,73 @@ def test_each_operation_sends_one_event_after_commit(django_capture_on_commit_ca
     assert item.version == start.version + 4
 
 
+def test_events_name_the_skus_that_ran_out_or_came_back(django_capture_on_commit_callbacks):
+    """`flipped`: only the rows whose availability crossed zero, read as each operation wrote
+    them — what the index, the listings and the restock alerts act on."""
+    sku = ProductPage.objects.live().get(title="Hương trầm").variants.first().sku
+    item = StockItem.objects.get(sku=sku)
+    if item.reserved:
+        stock.release([(sku, item.reserved)])
+    events = []
+
+    def listener(sender, skus, operation, flipped, **kwargs):
+        events.append((operation, set(flipped)))
+
+    steps = [
+        lambda: stock.set_on_hand(sku, 0),  # whatever it held before: sold out now
+        lambda: stock.set_on_hand(sku, 3),  # back in stock: flips
+        lambda: stock.set_on_hand(sku, 4),  # more of it: no flip
+        lambda: stock.reserve([(sku, 3)]),  # one left: no flip
+        lambda: stock.reserve([(sku, 1)]),  # the last unit: flips
+        lambda: stock.consume([(sku, 1)]),  # delivered: what is available does not move
+        lambda: stock.release([(sku, 1)]),  # from zero to one: flips
+        lambda: stock.release([(sku, 1)]),  # from one to two: no flip
+        lambda: stock.set_many([(sku, StockItem.objects.get(sku=sku).version, 1)]),  # to zero
+        lambda: stock.restock([(sku, 2)], reason="trả hàng"),  # a return, from zero: flips
+        lambda: stock.restock([(sku, 1)], reason="trả hàng"),  # no flip
+    ]
+    stock.stock_changed.connect(listener)
+    try:
+        for step in steps:
+            with django_capture_on_commit_callbacks(execute=True):
+                step()
+    finally:
+        stock.stock_changed.disconnect(listener)
+    assert events[1:] == [
+        ("set", {sku}),
+        ("set", set()),
+        ("reserve", set()),
+        ("reserve", {sku}),
+        ("consume", set()),
+        ("release", {sku}),
+        ("release", set()),
+        ("set", {sku}),
+        ("restock", {sku}),
+        ("restock", set()),
+    ]
+    item = StockItem.objects.get(sku=sku)
+    assert (item.on_hand - item.reserved, item.reserved) == (3, 1)
+
+
+def test_a_sale_that_leaves_units_re_indexes_nothing(django_capture_on_commit_callbacks, settings):
+    """The index holds "in stock", not the count: only the last unit's sale updates it."""
+    from cms.models import Job
+
+    page = ProductPage.objects.live().get(title="Hương trầm")
+    sku = page.variants.first().sku
+    with django_capture_on_commit_callbacks(execute=True):
+        stock.set_on_hand(sku, StockItem.objects.get(sku=sku).reserved + 2)
+    index_jobs = Job.objects.filter(kind="index")
+    before = index_jobs.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        stock.reserve([(sku, 1)])
+    assert index_jobs.count() == before
+    with django_capture_on_commit_callbacks(execute=True):
+        stock.reserve([(sku, 1)])
+    assert index_jobs.count() == before + 1
+    assert index_jobs.latest("pk").args == ["product", [page.pk]]
+
+
 def test_in_stock_search_follows_reservations_at_once(django_capture_on_commit_callbacks):
     page = ProductPage.objects.live().get(title="Hương trầm")
     for variant in page.variants.all():
