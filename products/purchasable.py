@@ -6,7 +6,7 @@ The shop asks by SKU and gets plain, immutable records (title, variant label, un
 The shop never imports products.models; products never imports the shop.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from cms.visibility import public
@@ -121,6 +121,43 @@ def get_purchasables(skus: Iterable[str]) -> dict[str, Purchasable]:
             restricted=restricted,
         )
     return found
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """A SKU with fewer units available than a buyer asks for."""
+
+    sku: str
+    title: str
+    variant_label: str
+    available: int
+    shippable: bool = True  # the catalogue's own variants are delivered
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.title} — {self.variant_label}"
+
+
+def shortfalls(items: Mapping[str, int]) -> list[Shortfall]:
+    """The catalogue's own SKUs of `items` (sku → quantity) with fewer units available than
+    asked, read from the stock rows alone, and the names of those only: the cheap answer to
+    the many buyers who press "order" after the last unit went (no catalogue records read).
+    An empty list is no promise: SKUs of other sources are not judged here, and whether the
+    rest is still for sale is for `get_purchasables` to say."""
+    own, _others = sources.split_skus(items.keys())
+    free = availability(own)
+    short = [sku for sku in own if int(items[sku]) > free[sku]]
+    if not short:
+        return []
+    names = {
+        sku: (title, label)
+        for sku, title, label in ProductVariant.objects.filter(sku__in=short).values_list(
+            "sku", "page__title", "label"
+        )
+    }
+    return [
+        Shortfall(sku, *names[sku], available=free[sku]) for sku in sorted(short) if sku in names
+    ]
 
 
 def get_purchasable(sku: str) -> Purchasable | None:

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from products.purchasable import Purchasable, get_purchasables
+from products.purchasable import Purchasable, get_purchasables, shortfalls
 from products.reference import Commune
 from products.stock import InsufficientStock, reserve
 
@@ -301,6 +301,14 @@ def place_order(
         return existing
 
 
+def sold_out_messages(items: Mapping[str, int]) -> list[str]:
+    """What the buyer cannot have of `items` as the stock stands now, from the stock rows and
+    names alone (products.purchasable.shortfalls): the final click answers a buyer who came
+    after the last unit without pricing the cart or waiting for a lock. [] does not mean the
+    order can be placed: place_order checks everything again."""
+    return [_short_message(short, short.available) for short in shortfalls(items)]
+
+
 def _short_message(item, available: int) -> str:
     if not item.shippable:  # places in an experience session
         if available <= 0:
@@ -315,8 +323,12 @@ def _short_message(item, available: int) -> str:
 
 
 def placed_with(token: str) -> Order | None:
-    """The order a review token already placed, if any."""
-    return Order.objects.filter(checkout_token=token).first() if token else None
+    """The order a review token already placed, if any (asked of the token's unique index
+    first: nearly always there is none, and then no order row is read)."""
+    if not token:
+        return None
+    pk = Order.objects.filter(checkout_token=token).values_list("pk", flat=True).first()
+    return None if pk is None else Order.objects.filter(pk=pk).first()
 
 
 def _create(priced, address, destination, method, user, token, invoice, consented_at) -> Order:

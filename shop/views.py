@@ -33,7 +33,14 @@ from products.reference import Commune
 
 from . import addresses, returns, reviews
 from .cart import Cart
-from .checkout import Address, CheckoutError, place_order, placed_with, price_cart
+from .checkout import (
+    Address,
+    CheckoutError,
+    place_order,
+    placed_with,
+    price_cart,
+    sold_out_messages,
+)
 from .forms import CartLineForm, CheckoutForm, TrackOrderForm
 from .models import Order, Review
 from .payments import get_method
@@ -309,9 +316,16 @@ def review(request):
             return redirect(already.signed_url())
     cart = Cart(request)
     items = cart.items()
+    if request.method == "POST":
+        # Came after the last unit (as the stock reads without a lock): answered from the
+        # stock rows at once, so these buyers do not queue behind the ones paying for it.
+        sold_out = sold_out_messages(items)
+        if sold_out:
+            for problem in sold_out:
+                messages.error(request, problem)
+            return redirect("shop:cart")
     # The final click prices nothing it does not need: place_order prices and quotes the cart
-    # itself. What is sold out (as read without a lock) is answered here at once, so those
-    # buyers do not queue behind the ones paying for the last units.
+    # itself, from this read of the catalogue.
     priced = price_cart(items, quote=request.method != "POST")
     if not priced.groups:
         return redirect("shop:cart")

@@ -94,7 +94,9 @@ def test_sold_out_final_click_is_answered_from_one_read(two_variants, monkeypatc
     assert response.status_code == 302 and response["Location"] == "/shop/cart/"
     assert quotes == []
     assert [q["sql"] for q in ctx.captured_queries if WRITE.match(q["sql"])] == []
-    assert len(ctx.captured_queries) <= 6, [q["sql"][:80] for q in ctx.captured_queries]
+    # The session, the stock rows, the sold-out variant's name: no catalogue record is read.
+    assert len(ctx.captured_queries) <= 3, [q["sql"][:80] for q in ctx.captured_queries]
+    assert not any("pageviewrestriction" in q["sql"] for q in ctx.captured_queries)
     assert not Order.objects.exists()
     page = client.get("/shop/cart/").content.decode()
     assert f"{a.page.title} — {a.label} vừa hết hàng." in page
@@ -111,3 +113,35 @@ def test_placed_final_click_quotes_each_part_once(two_variants, monkeypatch):
     assert response.status_code == 302 and order.reference in response["Location"]
     assert sorted(quotes) == sorted(v.page.producer_id for v in two_variants)
     assert order.shipments.count() == 2
+
+
+def test_a_short_final_click_says_how_many_are_left(two_variants):
+    """Two in the cart, one left: the fast answer gives the count, as the locked check would."""
+    from shop.models import Order
+
+    client = _ready_for_final_click(two_variants)
+    a = two_variants[0]
+    from shop.cart import SESSION_KEY
+
+    session = client.session
+    session[SESSION_KEY] = {**session[SESSION_KEY], a.sku: 2}
+    session.save()
+    StockItem.objects.filter(sku=a.sku).update(on_hand=3, reserved=2)
+    response = client.post("/shop/checkout/review/")
+    assert response["Location"] == "/shop/cart/"
+    assert not Order.objects.exists()
+    page = client.get("/shop/cart/").content.decode()
+    assert f"{a.page.title} — {a.label} chỉ còn 1 đơn vị." in page
+
+
+def test_the_placed_final_click_reads_the_catalogue_once(two_variants):
+    """place_order prices from the final click's read: one read of the variants, one of the
+    view restrictions, whatever the delivery quotes need besides."""
+    client = _ready_for_final_click(two_variants)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post("/shop/checkout/review/")
+    assert "/shop/orders/DH" in response["Location"]
+    sql = [q["sql"] for q in ctx.captured_queries]
+    variant_reads = [q for q in sql if q.startswith('SELECT "products_productvariant"."sku"')]
+    assert len(variant_reads) == 1, variant_reads
+    assert sum("pageviewrestriction" in q for q in sql) == 1
