@@ -15,10 +15,10 @@ from wagtail.signals import published, unpublished
 
 from cms import cache
 
-from .models import ProductPage, ProductVariant, TraceabilityBatch
+from .models import ProductPage, TraceabilityBatch
 from .ntm import NtmIndicator, NtmResult
 from .ratings import rating_changed
-from .stock import in_stock_condition, stock_changed
+from .stock import in_stock_condition, pages_of_skus, stock_changed
 
 STATE_PREFIX = "pc:in-stock:"
 
@@ -33,7 +33,7 @@ def _store():
 def purge_on_stock_change(sender, skus, flipped=None, **kwargs):
     if not cache.enabled():
         return
-    pages = dict(ProductVariant.objects.filter(sku__in=set(skus)).values_list("sku", "page_id"))
+    pages = pages_of_skus(skus)
     if not pages:
         return
     tags = [f"page:{pk}" for pk in sorted(set(pages.values()))]

@@ -38,11 +38,16 @@ class Purchasable:
 
     @property
     def display_name(self) -> str:
-        return f"{self.title} — {self.variant_label}"
+        return display_name(self.title, self.variant_label)
 
     def due_on_site(self, amount: int) -> int:
         """Of `amount` đồng of this item, what is paid on site rather than when ordering."""
         return amount - deposit_of(amount, self.deposit_percent)
+
+
+def display_name(title: str, variant_label: str) -> str:
+    """How the shop names a variant: "Bánh pía — Hộp 4 chiếc"."""
+    return f"{title} — {variant_label}"
 
 
 def deposit_of(amount: int, percent: int) -> int:
@@ -135,7 +140,7 @@ class Shortfall:
 
     @property
     def display_name(self) -> str:
-        return f"{self.title} — {self.variant_label}"
+        return display_name(self.title, self.variant_label)
 
 
 def shortfalls(items: Mapping[str, int]) -> list[Shortfall]:
@@ -251,7 +256,8 @@ def variants_without_weight(producer_id: int) -> list[str]:
     variants = ProductVariant.objects.filter(
         page__producer_id=producer_id, weight_grams__isnull=True
     ).select_related("page")
-    return [f"{v.page.title} — {v.label}" for v in variants.order_by("page__title", "sort_order")]
+    variants = variants.order_by("page__title", "sort_order")
+    return [display_name(v.page.title, v.label) for v in variants]
 
 
 def return_days(skus: Iterable[str], default: int) -> dict[str, int]:

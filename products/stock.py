@@ -135,13 +135,14 @@ def in_stock_condition(variant_outer_ref: str = "pk"):
     )
 
 
+def pages_of_skus(skus: Iterable[str]) -> dict[str, int]:
+    """The product page of each of these SKUs' variants (for listeners of stock_changed)."""
+    return dict(ProductVariant.objects.filter(sku__in=set(skus)).values_list("sku", "page_id"))
+
+
 def page_ids_for_skus(skus: Iterable[str]) -> list[int]:
-    """The product pages whose variants these SKUs are (for listeners of stock_changed)."""
-    return list(
-        ProductVariant.objects.filter(sku__in=set(skus))
-        .values_list("page_id", flat=True)
-        .distinct()
-    )
+    """The product pages whose variants these SKUs are."""
+    return sorted(set(pages_of_skus(skus).values()))
 
 
 # --- setting on hand ----------------------------------------------------------------------
