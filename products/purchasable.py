@@ -128,41 +128,15 @@ def get_purchasables(skus: Iterable[str]) -> dict[str, Purchasable]:
     return found
 
 
-@dataclass(frozen=True)
-class Shortfall:
-    """A SKU with fewer units available than a buyer asks for."""
-
-    sku: str
-    title: str
-    variant_label: str
-    available: int
-    shippable: bool = True  # the catalogue's own variants are delivered
-
-    @property
-    def display_name(self) -> str:
-        return display_name(self.title, self.variant_label)
-
-
-def shortfalls(items: Mapping[str, int]) -> list[Shortfall]:
+def short_of_stock(items: Mapping[str, int]) -> list[str]:
     """The catalogue's own SKUs of `items` (sku → quantity) with fewer units available than
-    asked, read from the stock rows alone, and the names of those only: the cheap answer to
-    the many buyers who press "order" after the last unit went (no catalogue records read).
-    An empty list is no promise: SKUs of other sources are not judged here, and whether the
-    rest is still for sale is for `get_purchasables` to say."""
+    asked, from the stock rows alone: the cheap answer to the many buyers who press "order"
+    after the last unit went (no catalogue records read). An empty list is no promise: SKUs of
+    other sources are not judged here, and whether the rest is still for sale is for
+    `get_purchasables` to say."""
     own, _others = sources.split_skus(items.keys())
     free = availability(own)
-    short = [sku for sku in own if int(items[sku]) > free[sku]]
-    if not short:
-        return []
-    names = {
-        sku: (title, label)
-        for sku, title, label in ProductVariant.objects.filter(sku__in=short).values_list(
-            "sku", "page__title", "label"
-        )
-    }
-    return [
-        Shortfall(sku, *names[sku], available=free[sku]) for sku in sorted(short) if sku in names
-    ]
+    return sorted(sku for sku in own if int(items[sku]) > free[sku])
 
 
 def get_purchasable(sku: str) -> Purchasable | None:

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from products.purchasable import Purchasable, get_purchasables, shortfalls
+from products.purchasable import Purchasable, get_purchasables, short_of_stock
 from products.reference import Commune
 from products.stock import InsufficientStock, reserve
 
@@ -301,12 +301,12 @@ def place_order(
         return existing
 
 
-def sold_out_messages(items: Mapping[str, int]) -> list[str]:
-    """What the buyer cannot have of `items` as the stock stands now, from the stock rows and
-    names alone (products.purchasable.shortfalls): the final click answers a buyer who came
-    after the last unit without pricing the cart or waiting for a lock. [] does not mean the
-    order can be placed: place_order checks everything again."""
-    return [_short_message(short, short.available) for short in shortfalls(items)]
+def sold_out(items: Mapping[str, int]) -> bool:
+    """Whether some of `items` can no longer be had as the stock stands now, from the stock
+    rows alone (products.purchasable.short_of_stock): the final click answers a buyer who came
+    after the last unit without pricing the cart or waiting for a lock. False does not mean
+    the order can be placed: place_order checks everything again."""
+    return bool(short_of_stock(items))
 
 
 def _short_message(item, available: int) -> str:

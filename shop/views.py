@@ -39,7 +39,7 @@ from .checkout import (
     place_order,
     placed_with,
     price_cart,
-    sold_out_messages,
+    sold_out,
 )
 from .forms import CartLineForm, CheckoutForm, TrackOrderForm
 from .models import Order, Review
@@ -316,13 +316,12 @@ def review(request):
             return redirect(already.signed_url())
     cart = Cart(request)
     items = cart.items()
+    # Back to the cart when something can no longer be had: the cart says what, at the top
+    # of its list (a message as well would say it twice).
     if request.method == "POST":
         # Came after the last unit (as the stock reads without a lock): answered from the
         # stock rows at once, so these buyers do not queue behind the ones paying for it.
-        sold_out = sold_out_messages(items)
-        if sold_out:
-            for problem in sold_out:
-                messages.error(request, problem)
+        if sold_out(items):
             return redirect("shop:cart")
     # The final click prices nothing it does not need: place_order prices and quotes the cart
     # itself, from this read of the catalogue.
@@ -330,8 +329,6 @@ def review(request):
     if not priced.groups:
         return redirect("shop:cart")
     if request.method == "POST" and priced.problems:
-        for problem in priced.problems:
-            messages.error(request, problem)
         return redirect("shop:cart")
     form = _checkout_data(request, priced)
     if form is None:
